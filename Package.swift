@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "qblink",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qblink", targets: ["qblink"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // Pure layers: no I/O.
+        .target(name: "XMLKit", dependencies: ["CLibXML2"]),
+        .target(name: "QBXML", dependencies: ["XMLKit"]),
+
+        // The only owner of the database.
+        .target(name: "Store", dependencies: [
+            "COpenSSL",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        // SOAP codec and .qwc (pure) plus the session service over the Store.
+        .target(name: "WebConnector", dependencies: [
+            "XMLKit", "QBXML", "Store",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // HTTP wiring only.
+        .target(name: "QBLinkServer", dependencies: [
+            "WebConnector",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+
+        .executableTarget(name: "qblink", dependencies: [
+            "QBLinkServer", "WebConnector", "QBXML", "Store",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test helpers shared by the test targets: a fake QuickBooks, a Web Connector client, a test server.
+        .target(name: "QBLinkTestSupport", dependencies: [
+            "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ], path: "Tests/QBLinkTestSupport"),
+
+        .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
+        .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
+        .testTarget(name: "QBLinkServerTests", dependencies: [
+            "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport",
+        ]),
+    ]
+)

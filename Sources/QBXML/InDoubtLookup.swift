@@ -1,0 +1,115 @@
+import XMLKit
+
+/// How to ask QuickBooks whether a request whose response was lost took effect.
+///
+/// Transactions are looked up by RefNumber (and must also agree on TxnDate and the customer or vendor
+/// when the request named them); list elements by their full name. Anything else cannot be looked up
+/// and stays in doubt for the operator.
+public struct InDoubtLookup: Sendable, Equatable {
+    public enum Key: Sendable, Equatable {
+        case refNumber(String)
+        case fullName(String)
+    }
+
+    /// e.g. "SalesReceiptQuery" or "ItemQuery".
+    public var queryType: String
+    public var key: Key
+    /// Extra facts the found object must agree with: TxnDate and the entity's FullName.
+    public var txnDate: String?
+    public var entityName: String?
+
+    /// Transactions whose query takes a `RefNumber` filter.
+    static let transactionsWithRefNumber: Set<String> = [
+        "SalesReceipt", "Invoice", "CreditMemo", "ReceivePayment", "SalesOrder", "Estimate", "PurchaseOrder",
+        "Bill", "Check", "JournalEntry", "VendorCredit", "CreditCardCharge", "CreditCardCredit",
+    ]
+    /// List elements looked up by FullName, with the query that finds them.
+    static let listQueries: [String: String] = [
+        "Customer": "CustomerQuery", "Vendor": "VendorQuery", "Employee": "EmployeeQuery",
+        "OtherName": "OtherNameQuery", "Account": "AccountQuery", "Class": "ClassQuery",
+        "PaymentMethod": "PaymentMethodQuery",
+        "ItemService": "ItemQuery", "ItemNonInventory": "ItemQuery", "ItemOtherCharge": "ItemQuery",
+        "ItemInventory": "ItemQuery", "ItemInventoryAssembly": "ItemQuery", "ItemSalesTax": "ItemQuery",
+        "ItemSalesTaxGroup": "ItemQuery", "ItemDiscount": "ItemQuery", "ItemPayment": "ItemQuery",
+        "ItemSubtotal": "ItemQuery", "ItemGroup": "ItemQuery", "ItemFixedAsset": "ItemQuery",
+    ]
+
+    public init(queryType: String, key: Key, txnDate: String? = nil, entityName: String? = nil) {
+        self.queryType = queryType
+        self.key = key
+        self.txnDate = txnDate
+        self.entityName = entityName
+    }
+
+    /// The lookup for a queued request body, or nil when it cannot be looked up.
+    public static func plan(forRequestBody body: String) -> InDoubtLookup? {
+        guard let rq = try? XMLReader.parse(body), rq.name.hasSuffix("AddRq") else { return nil }
+        let addName = String(rq.name.dropLast(2))  // "SalesReceiptAdd"
+        let object = String(addName.dropLast(3))  // "SalesReceipt"
+        guard let add = rq.child(addName) else { return nil }
+        if transactionsWithRefNumber.contains(object) {
+            guard let ref = add.childText("RefNumber"), !ref.isEmpty else { return nil }
+            let entity = ["CustomerRef", "VendorRef", "PayeeEntityRef"].lazy
+                .compactMap { add.child($0)?.childText("FullName") }.first
+            return InDoubtLookup(
+                queryType: object + "Query", key: .refNumber(ref), txnDate: add.childText("TxnDate"),
+                entityName: entity)
+        }
+        if let query = listQueries[object], let name = add.childText("Name"), !name.isEmpty {
+            let parent = add.child("ParentRef")?.childText("FullName")
+            let fullName = parent.map { "\($0):\(name)" } ?? name
+            return InDoubtLookup(queryType: query, key: .fullName(fullName))
+        }
+        return nil
+    }
+
+    /// The query request element (no requestID; `QBXMLRequestMessage` adds it).
+    public var queryRequestBody: String {
+        var rq = XElement(queryType + "Rq")
+        switch key {
+        case .refNumber(let ref):
+            rq.nodes.append(.element(XElement("RefNumber", nodes: [.text(ref)])))
+        case .fullName(let name):
+            rq.nodes.append(.element(XElement("FullName", nodes: [.text(name)])))
+        }
+        return rq.serialized()
+    }
+
+    public enum Outcome: Sendable, Equatable {
+        /// The request took effect: this is the TxnID or ListID it created.
+        case found(id: String)
+        /// QuickBooks has no such object: the request never took effect and may be sent again.
+        case notFound
+        /// QuickBooks could not answer; the item stays in doubt.
+        case unanswered(String)
+    }
+
+    /// Reads QuickBooks' answer to `queryRequestBody`.
+    public func outcome(of response: QBXMLResponseItem) -> Outcome {
+        if response.statusCode == 1 || response.statusCode == 500 { return .notFound }
+        if response.isError {
+            return .unanswered("\(response.statusCode) \(response.statusSeverity): \(response.statusMessage)")
+        }
+        for ret in response.rets where matches(ret) {
+            if let id = ret.childText("TxnID") ?? ret.childText("ListID") { return .found(id: id) }
+        }
+        return .notFound
+    }
+
+    private func matches(_ ret: XElement) -> Bool {
+        switch key {
+        case .refNumber(let ref):
+            guard ret.childText("RefNumber") == ref else { return false }
+            if let txnDate, let found = ret.childText("TxnDate"), found != txnDate { return false }
+            if let entityName {
+                let found = ["CustomerRef", "VendorRef", "PayeeEntityRef", "EntityRef"].lazy
+                    .compactMap { ret.child($0)?.childText("FullName") }.first
+                if let found, !found.caseInsensitiveEquals(entityName) { return false }
+            }
+            return true
+        case .fullName(let name):
+            let found = ret.childText("FullName") ?? ret.childText("Name") ?? ""
+            return found.caseInsensitiveEquals(name)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import GRDB
+
+/// Versioned migrations. Never edit a shipped migration: add a new one.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: users, queue, sessions, exchanges") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value TEXT NOT NULL
+                );
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    password_hash TEXT NOT NULL,
+                    company_file TEXT NOT NULL DEFAULT '',
+                    file_id TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE auth_failures (
+                    name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE,
+                    count INTEGER NOT NULL,
+                    last_at DATETIME NOT NULL
+                );
+                CREATE TABLE sessions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ticket TEXT NOT NULL UNIQUE,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    state TEXT NOT NULL,
+                    awaiting_response INTEGER NOT NULL DEFAULT 0,
+                    started_at DATETIME NOT NULL,
+                    last_seen_at DATETIME NOT NULL,
+                    ended_at DATETIME,
+                    company_file TEXT,
+                    qbxml_version TEXT,
+                    country TEXT,
+                    product_name TEXT,
+                    done_count INTEGER NOT NULL DEFAULT 0,
+                    failed_count INTEGER NOT NULL DEFAULT 0,
+                    in_doubt_count INTEGER NOT NULL DEFAULT 0,
+                    last_error TEXT
+                );
+                CREATE INDEX sessions_user ON sessions(user_id, state);
+                CREATE TABLE queue (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    ref_number TEXT,
+                    lookup_body TEXT,
+                    min_version TEXT,
+                    source TEXT,
+                    state TEXT NOT NULL,
+                    solo INTEGER NOT NULL DEFAULT 0,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+                    lookup_session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+                    created_at DATETIME NOT NULL,
+                    updated_at DATETIME NOT NULL,
+                    sent_at DATETIME,
+                    txn_id TEXT,
+                    list_id TEXT,
+                    status_code INTEGER,
+                    status_severity TEXT,
+                    status_message TEXT,
+                    response TEXT
+                );
+                CREATE INDEX queue_user_state ON queue(user_id, state, id);
+                CREATE INDEX queue_session ON queue(session_id, state);
+                CREATE TABLE exchanges (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at DATETIME NOT NULL,
+                    method TEXT NOT NULL,
+                    ticket TEXT,
+                    user_name TEXT,
+                    session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+                    duration_ms REAL NOT NULL,
+                    http_status INTEGER NOT NULL,
+                    request_body TEXT NOT NULL,
+                    response_body TEXT NOT NULL
+                );
+                CREATE INDEX exchanges_session ON exchanges(session_id, id);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// The only owner of qblink's SQLite database: users, the request queue, Web Connector sessions and
+/// the exchange log. WAL mode, a busy timeout, versioned migrations, one writer.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        config.label = "qblink"
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try Schema.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
+        }
+    }
+
+    /// The migrations applied to this database, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    }
+}
+
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case userExists(String)
+    case noSuchUser(String)
+    case noSuchItem(Int64)
+    case noSuchSession(String)
+    case invalidState(item: Int64, state: ItemState, action: String)
+    case invalidName(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open the database \(path): \(reason)"
+        case .userExists(let name):
+            return "a user named '\(name)' already exists (use 'qblink user passwd \(name)' to change its password)"
+        case .noSuchUser(let name):
+            return "there is no user named '\(name)' (see 'qblink user list')"
+        case .noSuchItem(let id):
+            return "there is no queue item \(id) (see 'qblink queue')"
+        case .noSuchSession(let id):
+            return "there is no session \(id) (see 'qblink log')"
+        case .invalidState(let item, let state, let action):
+            return "queue item \(item) is \(state.rawValue); only failed or in-doubt items can be \(action)"
+        case .invalidName(let reason):
+            return reason
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import Foundation
+
+public struct WebConnectorConfiguration: Sendable {
+    /// Most requests one sendRequestXML carries.
+    public var batchSize: Int
+    /// Most bytes of qbXML one sendRequestXML carries (a single larger request still goes alone).
+    public var maxBatchBytes: Int
+    /// A session idle longer than this is over; its unanswered requests become in doubt.
+    public var idleTimeout: TimeInterval
+    public var clientVersion: ClientVersionPolicy
+    /// What serverVersion returns (shown in the Web Connector's "More Information").
+    public var serverVersion: String
+    /// Failed logins allowed for a user name before each further attempt must wait.
+    public var freeAuthFailures: Int
+
+    public init(
+        batchSize: Int = 50, maxBatchBytes: Int = 8 << 20, idleTimeout: TimeInterval = 30 * 60,
+        clientVersion: ClientVersionPolicy = .init(), serverVersion: String = "qblink \(QBLinkVersion.current)",
+        freeAuthFailures: Int = 5
+    ) {
+        self.batchSize = batchSize
+        self.maxBatchBytes = maxBatchBytes
+        self.idleTimeout = idleTimeout
+        self.clientVersion = clientVersion
+        self.serverVersion = serverVersion
+        self.freeAuthFailures = freeAuthFailures
+    }
+}
+
+public enum QBLinkVersion {
+    public static let current = "0.1.0"
+}

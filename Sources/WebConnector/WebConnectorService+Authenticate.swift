@@ -1,0 +1,42 @@
+import Foundation
+import Store
+
+extension WebConnectorService {
+    /// A hash computed for unknown user names, so that they take as long to refuse as wrong passwords.
+    static let decoyHash = PasswordHasher.hash("qblink-decoy-password")
+
+    func authenticate(user: String, password: String, _ context: inout Context) async throws -> [String] {
+        context.userName = user
+        let now = now()
+        if let wait = try store.throttleDelay(name: user, now: now, freeFailures: configuration.freeAuthFailures) {
+            logger.warning(
+                "authentication throttled",
+                metadata: ["user": "\(user)", "retry_after_s": "\(Int(wait.rounded(.up)))"])
+            return ["", "nvu"]
+        }
+        let account = try store.user(named: user)
+        let hash = account?.passwordHash ?? Self.decoyHash
+        let matches = await Self.offload { PasswordHasher.verify(password, against: hash) }
+        guard let account, matches else {
+            let failures = try store.recordAuthFailure(name: user, now: now)
+            logger.warning(
+                "authentication failed",
+                metadata: ["user": "\(user)", "reason": "\(account == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
+            return ["", "nvu"]
+        }
+        try store.clearAuthFailures(name: user)
+        let ticket = SecureRandom.ticket()
+        let (session, pending) = try store.beginSession(
+            userID: account.id, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout)
+        context.sessionID = session.id
+        logger.info("authenticated", metadata: ["user": "\(user)", "session": "\(session.id)", "pending": "\(pending)"])
+        return [ticket, pending > 0 ? account.companyFile : "none"]
+    }
+
+    /// Runs slow CPU work (password hashing) off Swift's cooperative threads.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import QBXML
+import Store
+import XMLKit
+
+extension WebConnectorService {
+    static let lookupPrefix = "check-"
+
+    func sendRequestXML(_ call: SOAPCall, _ context: inout Context) throws -> String {
+        guard var session = try activeSession(call, &context) else { return "" }
+        if session.qbxmlVersion == nil || !call["strHCPResponse"].isEmpty {
+            let host = HostInfo.parse(call["strHCPResponse"])
+            let announced = QBXMLVersion(major: Int(call["qbXMLMajorVers"]) ?? 0, minor: Int(call["qbXMLMinorVers"]) ?? 0)
+            guard let version = QBXMLVersion.choose(supported: host?.supportedVersions ?? [], announced: announced) else {
+                let message = "QuickBooks did not say which qbXML versions it supports; nothing was sent."
+                try store.setLastError(sessionID: session.id, message)
+                return ""
+            }
+            let company = call["strCompanyFileName"]
+            try store.setHost(
+                sessionID: session.id, companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
+                country: host?.country ?? (call["qbXMLCountry"].isEmpty ? nil : call["qbXMLCountry"]),
+                productName: host?.productName)
+            session.qbxmlVersion = version.description
+        }
+        let version = QBXMLVersion(session.qbxmlVersion ?? "") ?? .fallback
+        let batch = try store.startBatch(
+            sessionID: session.id, now: now(), limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes
+        ) { minimum in
+            guard let minimum, let needed = QBXMLVersion(minimum), needed > version else { return nil }
+            return "written for qbXML \(needed), but this QuickBooks accepts at most qbXML \(version); not sent"
+        }
+        if batch.lostResponses > 0 {
+            logger.warning(
+                "response lost: requests are now in doubt",
+                metadata: ["session": "\(session.id)", "count": "\(batch.lostResponses)"])
+        }
+        if batch.isEmpty {
+            try store.setLastError(sessionID: session.id, "No request left to send.")
+            return ""
+        }
+        var requests: [(requestID: String, body: String)] = []
+        for item in batch.lookups {
+            requests.append((Self.lookupPrefix + String(item.id), item.lookupBody ?? ""))
+        }
+        for item in batch.items {
+            requests.append((String(item.id), item.body))
+        }
+        logger.info(
+            "sending batch",
+            metadata: ["session": "\(session.id)", "requests": "\(batch.items.count)", "lookups": "\(batch.lookups.count)"])
+        return QBXMLRequestMessage.build(version: version, requests: requests)
+    }
+
+    func receiveResponseXML(_ call: SOAPCall, _ context: inout Context) throws -> Int {
+        guard let session = try activeSession(call, &context) else { return -1 }
+        let hresult = call["hresult"]
+        if !hresult.isEmpty {
+            let message = call["message"]
+            let text = "QuickBooks rejected the whole request message: \(message.isEmpty ? "no reason given" : message) (HRESULT \(hresult))"
+            try store.setLastError(sessionID: session.id, text)
+            logger.warning("request message rejected", metadata: ["session": "\(session.id)", "hresult": "\(hresult)"])
+            // 0x80040400 is a parse error: QuickBooks processed nothing, so a batch can be split safely to find
+            // the one request it cannot read. Any other HRESULT fails the requests as they are.
+            let parseError = hresult.lowercased() == "0x80040400"
+            return try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
+                let sent = inFlight.filter { $0.state == .sent }
+                var outcomes: [Int64: ItemOutcome] = [:]
+                for item in inFlight {
+                    if item.state == .checking {
+                        outcomes[item.id] = .inDoubt(message: "the lookup was refused: \(text)")
+                    } else if parseError && sent.count > 1 {
+                        outcomes[item.id] = .requeue(solo: true, message: "its batch was refused (\(text)); it is sent alone next")
+                    } else {
+                        outcomes[item.id] = .failed(statusCode: nil, severity: "Error", message: text, response: nil)
+                    }
+                }
+                return outcomes
+            }
+        }
+        let response: QBXMLResponse
+        do {
+            response = try QBXMLResponse.parse(call["response"])
+        } catch {
+            let text = "QuickBooks' response could not be read (\(error)); the requests are in doubt and will be looked up"
+            try store.setLastError(sessionID: session.id, text)
+            return try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
+                Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id, ItemOutcome.inDoubt(message: text)) })
+            }
+        }
+        let byID = Dictionary(
+            response.items.compactMap { item in item.requestID.map { ($0, item) } }, uniquingKeysWith: { first, _ in first })
+        let progress = try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
+            var outcomes: [Int64: ItemOutcome] = [:]
+            for item in inFlight {
+                if item.state == .checking {
+                    if let rs = byID[Self.lookupPrefix + String(item.id)] {
+                        outcomes[item.id] = Self.lookupOutcome(item, rs)
+                    }
+                } else if let rs = byID[String(item.id)] {
+                    outcomes[item.id] = Self.outcome(rs)
+                }
+            }
+            return outcomes
+        }
+        logger.info(
+            "response applied", metadata: ["session": "\(session.id)", "responses": "\(response.items.count)", "progress": "\(progress)"])
+        return progress
+    }
+
+    static func outcome(_ rs: QBXMLResponseItem) -> ItemOutcome {
+        let xml = rs.rets.isEmpty ? nil : rs.rets.map { $0.serialized() }.joined()
+        if rs.isError {
+            return .failed(statusCode: rs.statusCode, severity: rs.statusSeverity, message: rs.statusMessage, response: xml)
+        }
+        return .done(
+            txnID: rs.txnID, listID: rs.listID, statusCode: rs.statusCode, severity: rs.statusSeverity,
+            message: rs.statusMessage, response: xml)
+    }
+
+    static func lookupOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {
+        guard let plan = InDoubtLookup.plan(forRequestBody: item.body) else {
+            return .inDoubt(message: "qblink cannot look this request up; check QuickBooks, then retry or cancel it")
+        }
+        switch plan.outcome(of: rs) {
+        case .found(let id):
+            let isList: Bool
+            if case .fullName = plan.key { isList = true } else { isList = false }
+            return .done(
+                txnID: isList ? nil : id, listID: isList ? id : nil, statusCode: 0, severity: "Info",
+                message: "found in QuickBooks after its response was lost; not sent again",
+                response: rs.rets.map { $0.serialized() }.joined())
+        case .notFound:
+            return .requeue(solo: false, message: "not found in QuickBooks after its response was lost; queued again")
+        case .unanswered(let reason):
+            return .inDoubt(message: "QuickBooks could not answer the lookup (\(reason))")
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+import Store
+
+/// The Web Connector service: decodes a SOAP call, runs it against the Store, encodes the answer and
+/// records the exchange. The HTTP server only hands bodies in and out.
+public final class WebConnectorService: Sendable {
+    public let store: Store
+    public let configuration: WebConnectorConfiguration
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(
+        store: Store, configuration: WebConnectorConfiguration = .init(),
+        logger: Logger = Logger(label: "qblink.webconnector"), now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+    }
+
+    /// An HTTP answer: status and SOAP body (always `text/xml; charset=utf-8`).
+    public struct Reply: Sendable {
+        public var status: Int
+        public var body: String
+    }
+
+    /// What a call touched, for the exchange log.
+    struct Context {
+        var sessionID: Int64?
+        var userName: String?
+    }
+
+    public func respond(body: [UInt8], soapAction: String?, contentType: String?) async -> Reply {
+        let started = DispatchTime.now().uptimeNanoseconds
+        var context = Context()
+        let methodName: String
+        let reply: Reply
+        let call: SOAPCall
+        do {
+            call = try SOAPCodec.decode(body: body, soapAction: soapAction, contentType: contentType)
+            methodName = call.method.rawValue
+            do {
+                let result = try await dispatch(call, &context)
+                reply = Reply(status: 200, body: SOAPCodec.encode(call.method, result))
+            } catch {
+                logger.error(
+                    "internal error", metadata: ["method": "\(methodName)", "error": "\(error)"])
+                reply = Reply(
+                    status: 500, body: SOAPCodec.encode(SOAPFault(.server, "qblink could not complete \(methodName): \(error)")))
+            }
+        } catch {
+            call = SOAPCall(method: .serverVersion, parameters: [:])
+            methodName = "(refused)"
+            logger.warning("refused a request", metadata: ["reason": "\(error.message)"])
+            reply = Reply(status: 500, body: SOAPCodec.encode(error))
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
+        let text = SOAPCodec.maskingPasswords(in: String(decoding: body, as: UTF8.self))
+        do {
+            try store.logExchange(
+                Exchange(
+                    at: now(), method: methodName, ticket: call.ticket, userName: context.userName,
+                    sessionID: context.sessionID, durationMS: elapsed, httpStatus: reply.status, requestBody: text,
+                    responseBody: reply.body))
+        } catch {
+            logger.error("could not record the exchange", metadata: ["error": "\(error)"])
+        }
+        logger.info(
+            "soap call",
+            metadata: [
+                "method": "\(methodName)", "status": "\(reply.status)", "ms": "\(Int(elapsed))",
+                "user": "\(context.userName ?? "-")", "session": "\(context.sessionID.map(String.init) ?? "-")",
+            ])
+        return reply
+    }
+
+    func dispatch(_ call: SOAPCall, _ context: inout Context) async throws -> SOAPResult {
+        switch call.method {
+        case .serverVersion:
+            return .string(configuration.serverVersion)
+        case .clientVersion:
+            return .string(configuration.clientVersion.answer(for: call["strVersion"]))
+        case .authenticate:
+            return .strings(try await authenticate(user: call["strUserName"], password: call["strPassword"], &context))
+        case .sendRequestXML:
+            return .string(try sendRequestXML(call, &context))
+        case .receiveResponseXML:
+            return .int(try receiveResponseXML(call, &context))
+        case .connectionError:
+            return .string(try connectionError(call, &context))
+        case .getLastError:
+            return .string(try lastError(call, &context))
+        case .closeConnection:
+            return .string(try closeConnection(call, &context))
+        case .getInteractiveURL:
+            return .string("")
+        case .interactiveDone:
+            return .string("Done")
+        case .interactiveRejected:
+            return .string("qblink does not use interactive mode; nothing to do.")
+        }
+    }
+
+    /// The active session of a call's ticket, or nil (logged) when the ticket is unknown or its session over.
+    func activeSession(_ call: SOAPCall, _ context: inout Context) throws -> Session? {
+        guard let ticket = call.ticket else {
+            logger.warning("call without a ticket", metadata: ["method": "\(call.method.rawValue)"])
+            return nil
+        }
+        switch try store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
+        case .active(let session):
+            context.sessionID = session.id
+            context.userName = session.userName
+            return session
+        case .ended(let session):
+            context.sessionID = session.id
+            context.userName = session.userName
+            logger.warning(
+                "call on an ended session",
+                metadata: ["method": "\(call.method.rawValue)", "session": "\(session.id)", "state": "\(session.state.rawValue)"])
+            return nil
+        case .unknown:
+            logger.warning("call with an unknown ticket", metadata: ["method": "\(call.method.rawValue)"])
+            return nil
+        }
+    }
+}

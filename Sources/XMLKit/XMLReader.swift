@@ -1,0 +1,170 @@
+import CLibXML2
+
+/// Why a document was refused.
+public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        /// Not well-formed (truncated, garbage, bad nesting, bad encoding, …).
+        case malformed
+        /// The document carries a DTD (internal or external subset). SOAP 1.1 and qbXML never need one,
+        /// and it is where external entities and entity bombs live.
+        case dtdRefused
+        /// The document is empty.
+        case empty
+    }
+
+    public var kind: Kind
+    public var message: String
+    /// 1-based line where the problem was found, when known.
+    public var line: Int?
+
+    public init(kind: Kind, message: String, line: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.line = line
+    }
+
+    public var description: String {
+        if let line { return "line \(line): \(message)" }
+        return message
+    }
+}
+
+/// A parsed document: its root element and the processing instructions outside it
+/// (such as `<?qbxml version="13.0"?>`).
+public struct XDocument: Sendable {
+    public var root: XElement
+    public var processingInstructions: [(target: String, content: String)]
+}
+
+/// A hardened libxml2 front end: no network, no external entities, no DTDs, no entity substitution,
+/// libxml2's default size and depth limits (no XML_PARSE_HUGE). Parsing is pure: no I/O happens.
+public enum XMLReader {
+    private static let setUp: Void = {
+        cxml_install_deny_loader()
+    }()
+
+    public static func parse(_ text: String) throws(XMLParseError) -> XElement {
+        try parseDocument(text).root
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws(XMLParseError) -> XElement {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(XMLParseError) in try parseDocument(buffer) } }.get().root
+    }
+
+    public static func parseDocument(_ text: String) throws(XMLParseError) -> XDocument {
+        var copy = text
+        return try copy.withUTF8 { buffer in
+            Result { () throws(XMLParseError) in try parseDocument(UnsafeRawBufferPointer(buffer)) }
+        }.get()
+    }
+
+    public static func parseDocument(_ buffer: UnsafeRawBufferPointer) throws(XMLParseError) -> XDocument {
+        _ = setUp
+        guard buffer.contains(where: { !isSpace($0) }) else {
+            throw XMLParseError(kind: .empty, message: "the document is empty")
+        }
+        guard buffer.count <= Int(Int32.max), let base = buffer.baseAddress else {
+            throw XMLParseError(kind: .malformed, message: "the document is too large")
+        }
+        guard let ctxt = xmlNewParserCtxt() else {
+            throw XMLParseError(kind: .malformed, message: "the XML parser could not start")
+        }
+        defer { xmlFreeParserCtxt(ctxt) }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
+        let doc = xmlCtxtReadMemory(
+            ctxt, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), "document.xml", nil, options)
+        guard let doc else {
+            throw lastError(ctxt) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
+        }
+        defer { xmlFreeDoc(doc) }
+        if ctxt.pointee.wellFormed == 0 {
+            throw lastError(ctxt) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
+        }
+        if doc.pointee.intSubset != nil || doc.pointee.extSubset != nil {
+            throw XMLParseError(
+                kind: .dtdRefused, message: "a DTD (<!DOCTYPE …>) is not allowed in this document", line: 1)
+        }
+        guard let root = xmlDocGetRootElement(doc) else {
+            throw XMLParseError(kind: .empty, message: "the document has no root element")
+        }
+        var instructions: [(target: String, content: String)] = []
+        var top = doc.pointee.children
+        while let node = top {
+            if node.pointee.type == XML_PI_NODE {
+                instructions.append((string(node.pointee.name), string(node.pointee.content)))
+            }
+            top = node.pointee.next
+        }
+        return XDocument(root: try convert(root), processingInstructions: instructions)
+    }
+
+    private static func isSpace(_ b: UInt8) -> Bool {
+        b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
+    }
+
+    private static func lastError(_ ctxt: xmlParserCtxtPtr) -> XMLParseError? {
+        guard let err = xmlCtxtGetLastError(ctxt) else { return nil }
+        var message = err.pointee.message.map { String(cString: $0) } ?? "the document is not well-formed XML"
+        while message.last?.isWhitespace == true { message.removeLast() }
+        let line = Int(err.pointee.line)
+        return XMLParseError(kind: .malformed, message: message, line: line > 0 ? line : nil)
+    }
+
+    private static func string(_ p: UnsafePointer<xmlChar>?) -> String {
+        guard let p else { return "" }
+        return String(cString: p)
+    }
+
+    private static func convert(_ node: xmlNodePtr) throws(XMLParseError) -> XElement {
+        var element = XElement(string(node.pointee.name))
+        element.line = Int(xmlGetLineNo(node))
+        if let ns = node.pointee.ns, let href = ns.pointee.href {
+            element.namespace = string(href)
+        }
+        var attr = node.pointee.properties
+        while let a = attr {
+            var value = ""
+            var child = a.pointee.children
+            while let c = child {
+                if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
+                    value += string(content)
+                } else if c.pointee.type == XML_ENTITY_REF_NODE {
+                    throw XMLParseError(
+                        kind: .dtdRefused, message: "entity references are not allowed", line: element.line)
+                }
+                child = c.pointee.next
+            }
+            element.attributes.append((string(a.pointee.name), value))
+            attr = a.pointee.next
+        }
+        var hasElementChild = false
+        var child = node.pointee.children
+        while let c = child {
+            switch c.pointee.type {
+            case XML_ELEMENT_NODE:
+                hasElementChild = true
+                element.nodes.append(.element(try convert(c)))
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                let text = string(c.pointee.content)
+                if case .text(let previous)? = element.nodes.last {
+                    element.nodes[element.nodes.count - 1] = .text(previous + text)
+                } else {
+                    element.nodes.append(.text(text))
+                }
+            case XML_ENTITY_REF_NODE:
+                throw XMLParseError(
+                    kind: .dtdRefused, message: "entity references are not allowed", line: Int(xmlGetLineNo(c)))
+            default:
+                break  // comments and processing instructions carry no data
+            }
+            child = c.pointee.next
+        }
+        if hasElementChild {
+            element.nodes.removeAll {
+                if case .text(let t) = $0 { return t.allSatisfy(\.isWhitespace) }
+                return false
+            }
+        }
+        return element
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct QueueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "queue", abstract: "List and act on queued requests.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self], defaultSubcommand: List.self)
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List queue items (the default).")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "Only items in this state: queued, sent, checking, done, failed, in-doubt, cancelled.")
+        var state: ItemState?
+        @Option(help: "Only this user's items.") var user: String?
+        @Flag(help: "Print JSON instead of a table.") var json = false
+
+        func run() async throws {
+            let store = try database.open()
+            let items = try store.items(state: state, userName: user)
+            if json {
+                print(try JSONOutput.encode(items.map(QueueItemJSON.init)))
+                return
+            }
+            if items.isEmpty {
+                print("No items\(state.map { " in state \($0.rawValue)" } ?? "")\(user.map { " for \($0)" } ?? "").")
+                return
+            }
+            var table = TextTable("ID", "USER", "TYPE", "STATE", "REF", "QUICKBOOKS ID", "STATUS", "UPDATED")
+            for item in items {
+                let status = item.statusCode.map { "\($0) \(item.statusMessage ?? "")" } ?? (item.statusMessage ?? "")
+                table.add(
+                    String(item.id), item.userName, item.type, item.state.rawValue, item.refNumber ?? "",
+                    item.txnID ?? item.listID ?? "", status.clipped(60), item.updatedAt.formatted(.iso8601))
+            }
+            print(table.rendered)
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show one item with its qbXML and QuickBooks' answer.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Int64
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() async throws {
+            let store = try database.open()
+            let item = try readable { try store.item(id: id) }
+            if json {
+                print(try JSONOutput.encode(QueueItemJSON(item)))
+                return
+            }
+            print("Item \(item.id): \(item.type) for \(item.userName)")
+            print("  state:       \(item.state.rawValue)")
+            if let ref = item.refNumber { print("  RefNumber:   \(ref)") }
+            if let source = item.source { print("  from:        \(source)") }
+            print("  queued:      \(item.createdAt.formatted(.iso8601))")
+            if let sent = item.sentAt { print("  last sent:   \(sent.formatted(.iso8601)) (attempts: \(item.attempts), session \(item.sessionID.map(String.init) ?? "-"))") }
+            if let txn = item.txnID { print("  TxnID:       \(txn)") }
+            if let list = item.listID { print("  ListID:      \(list)") }
+            if item.statusCode != nil || item.statusMessage != nil {
+                let code = item.statusCode.map { "\($0) " } ?? ""
+                print("  QuickBooks:  \(code)\(item.statusSeverity ?? "") \(item.statusMessage ?? "")")
+            }
+            print("  lookup if in doubt: \(item.lookupBody ?? "none (cannot be looked up)")")
+            print("\nqbXML sent:\n\(item.body)")
+            if let response = item.response { print("\nQuickBooks returned:\n\(response)") }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Queue a failed or in-doubt item again.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Int64
+
+        func run() async throws {
+            let store = try database.open()
+            let before = try readable { try store.item(id: id) }
+            let item = try readable { try store.retry(id: id) }
+            print("Item \(item.id) (\(item.type)) is queued again; it goes out at the next Update Selected.")
+            if before.state == .inDoubt {
+                print("It was in doubt: if QuickBooks already has it, cancel it instead (qblink queue cancel \(item.id)).")
+            }
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cancel a queued, failed or in-doubt item.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var id: Int64
+
+        func run() async throws {
+            let store = try database.open()
+            let item = try readable { try store.cancel(id: id) }
+            print("Item \(item.id) (\(item.type)) is cancelled; it will not be sent.")
+        }
+    }
+}
+
+extension ItemState: ExpressibleByArgument {
+    public init?(argument: String) {
+        let normalized = argument.lowercased().replacingOccurrences(of: "_", with: "-")
+        self.init(rawValue: normalized == "indoubt" ? "in-doubt" : normalized)
+    }
+}
+
+/// A queue item as `--json` prints it.
+struct QueueItemJSON: Encodable {
+    var id: Int64
+    var user: String
+    var type: String
+    var state: String
+    var refNumber: String?
+    var txnID: String?
+    var listID: String?
+    var statusCode: Int?
+    var statusSeverity: String?
+    var statusMessage: String?
+    var attempts: Int
+    var sessionID: Int64?
+    var source: String?
+    var createdAt: Date
+    var updatedAt: Date
+    var sentAt: Date?
+    var request: String
+    var response: String?
+
+    init(_ item: QueueItem) {
+        id = item.id
+        user = item.userName
+        type = item.type
+        state = item.state.rawValue
+        refNumber = item.refNumber
+        txnID = item.txnID
+        listID = item.listID
+        statusCode = item.statusCode
+        statusSeverity = item.statusSeverity
+        statusMessage = item.statusMessage
+        attempts = item.attempts
+        sessionID = item.sessionID
+        source = item.source
+        createdAt = item.createdAt
+        updatedAt = item.updatedAt
+        sentAt = item.sentAt
+        request = item.body
+        response = item.response
+    }
+}
+
+enum JSONOutput {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import QBLinkServer
+import Store
+import WebConnector
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Web Connector endpoint (POST /qbwc, GET /qbwc?wsdl, GET /qbwc/support).")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on.")
+    var port = 8080
+
+    @Option(help: "Most requests one sendRequestXML carries.")
+    var batch = 50
+
+    @Option(help: ArgumentHelp("Most bytes of qbXML one sendRequestXML carries.", valueName: "bytes"))
+    var batchBytes = 8 << 20
+
+    @Option(help: ArgumentHelp("A session idle this long is over.", valueName: "seconds"))
+    var sessionTimeout = 1800
+
+    @Option(help: ArgumentHelp("Request bodies larger than this get 413.", valueName: "bytes"))
+    var maxBody = 32 << 20
+
+    @Option(help: ArgumentHelp("Oldest Web Connector version accepted without a warning, e.g. 2.2.0.71.", valueName: "version"))
+    var minClientVersion: String?
+
+    @Option(help: "What an older Web Connector is told: warn (it may continue) or error (it stops).")
+    var clientVersionAction: ClientVersionPolicy.Action = .warn
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard batch >= 1 && batch <= 1000 else { throw ValidationError("--batch must be between 1 and 1000") }
+        guard sessionTimeout >= 60 else { throw ValidationError("--session-timeout must be at least 60 seconds") }
+        guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
+        if let minClientVersion, ClientVersionPolicy(minimum: minClientVersion).answer(for: "0") .isEmpty {
+            throw ValidationError("--min-client-version '\(minClientVersion)' is not a dotted version such as 2.3.0.215")
+        }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        LoggingSystem.bootstrap { LogfmtHandler(label: $0, level: level) }
+        let store = try database.open()
+        let service = WebConnectorService(
+            store: store,
+            configuration: WebConnectorConfiguration(
+                batchSize: batch, maxBatchBytes: batchBytes, idleTimeout: TimeInterval(sessionTimeout),
+                clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction)),
+            logger: Logger(label: "qblink.webconnector"))
+        let server = QBLinkServer(
+            service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody),
+            logger: Logger(label: "qblink.http"))
+        let logger = Logger(label: "qblink")
+        let path = database.path
+        let app = server.makeApplication { port in
+            logger.info("serving", metadata: ["url": "http://\(host):\(port)/qbwc", "db": "\(path)"])
+        }
+        try await app.runService()
+    }
+}
+
+extension ClientVersionPolicy.Action: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage the Web Connector users (one per company file).",
+        subcommands: [Add.self, List.self, Passwd.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user; the password is prompted for or read from stdin.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument(help: "The user name (the .qwc's UserName).") var name: String
+        @Option(help: ArgumentHelp("Company file QuickBooks should open, e.g. 'C:\\Books\\Shop.QBW' (default: the open one).", valueName: "path"))
+        var companyFile = ""
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            try Store.validateUserName(name)
+            let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
+            let store = try database.open()
+            let hash = PasswordHasher.hash(password)
+            try readable { try store.addUser(name: name, passwordHash: hash, companyFile: companyFile) }
+            print("Added user '\(name)'. Next: qblink qwc \(name) --url https://YOUR-HOST/qbwc > \(name).qwc")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users.")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let store = try database.open()
+            let users = try store.users()
+            if users.isEmpty {
+                print("No users yet. Add one with: qblink user add NAME")
+                return
+            }
+            var table = TextTable("NAME", "COMPANY FILE", "FILE ID", "QUEUED", "FAILED", "IN DOUBT", "CREATED")
+            for user in users {
+                let counts = try store.counts(userName: user.name)
+                table.add(
+                    user.name, user.companyFile.isEmpty ? "(the open file)" : user.companyFile, user.fileID,
+                    String(counts[.queued] ?? 0), String(counts[.failed] ?? 0), String(counts[.inDoubt] ?? 0),
+                    user.createdAt.formatted(.iso8601))
+            }
+            print(table.rendered)
+        }
+    }
+
+    struct Passwd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a user's password.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var name: String
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            let store = try database.open()
+            guard try store.user(named: name) != nil else { throw CLIError(StoreError.noSuchUser(name).description) }
+            let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
+            try readable { try store.setPassword(name: name, passwordHash: PasswordHasher.hash(password)) }
+            print("Password changed for '\(name)'. Type the new one in the Web Connector too.")
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a user with its queue and sessions.")
+        @OptionGroup var database: DatabaseOptions
+        @Argument var name: String
+
+        func run() async throws {
+            let store = try database.open()
+            try readable { try store.removeUser(name: name) }
+            print("Removed user '\(name)'.")
+        }
+    }
+}
+
+enum PasswordInput {
+    static let minimumLength = 8
+
+    static func read(fromStdin: Bool, confirm: Bool) throws -> String {
+        let password: String
+        if fromStdin {
+            guard let line = Swift.readLine(strippingNewline: true) else {
+                throw CLIError("--password-stdin: standard input is empty; pipe the password in")
+            }
+            password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+        } else {
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw CLIError("no terminal to ask for the password on; pass it with --password-stdin")
+            }
+            password = prompt("Password: ")
+            if confirm && prompt("Again: ") != password {
+                throw CLIError("the two passwords differ; nothing was changed")
+            }
+        }
+        guard password.count >= minimumLength else {
+            throw CLIError("the password must have at least \(minimumLength) characters")
+        }
+        return password
+    }
+
+    private static func prompt(_ text: String) -> String {
+        guard let p = getpass(text) else { return "" }
+        return String(cString: p)
+    }
+}

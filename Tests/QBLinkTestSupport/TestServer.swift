@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import Logging
+import QBLinkServer
+import Store
+import WebConnector
+
+/// The real qblink server on a loopback port, over a database in a temporary folder.
+public final class TestServer: @unchecked Sendable {
+    public let store: Store
+    public let databasePath: String
+    public let port: Int
+    let task: Task<Void, Error>
+
+    /// Starts a server. Pass `databasePath` to reopen an existing database (a restart).
+    public static func start(
+        databasePath: String, configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20
+    ) async throws -> TestServer {
+        let store = try Store(path: databasePath)
+        var logger = Logger(label: "qblink.test")
+        logger.logLevel = .critical
+        let service = WebConnectorService(store: store, configuration: configuration, logger: logger)
+        let server = QBLinkServer(service: service, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes), logger: logger)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = server.makeApplication { port in continuation.yield(port) }
+        let task = Task { try await app.run() }
+        var port = 0
+        for await p in ports {
+            port = p
+            break
+        }
+        return TestServer(store: store, databasePath: databasePath, port: port, task: task)
+    }
+
+    init(store: Store, databasePath: String, port: Int, task: Task<Void, Error>) {
+        self.store = store
+        self.databasePath = databasePath
+        self.port = port
+        self.task = task
+    }
+
+    /// Stops the server (graceful shutdown) and waits for it.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
+
+    /// Adds a user with a quick hash (tests only; the CLI always uses the slow default).
+    @discardableResult
+    public func addUser(_ name: String, password: String = "correct horse", companyFile: String = "C:\\Books\\Shop.QBW") throws -> User {
+        try store.addUser(name: name, passwordHash: PasswordHasher.hash(password, iterations: 1_000), companyFile: companyFile)
+    }
+}
