@@ -105,18 +105,17 @@ public enum SOAPCodec {
     public static func maskingPasswords(in body: String) -> String {
         var out = ""
         var rest = Substring(body)
-        while let open = rest.firstRange(of: "strPassword") {
-            // Find the end of this tag.
-            guard let close = rest[open.upperBound...].firstIndex(of: ">") else { break }
-            let tagText = rest[..<open.lowerBound]
-            let isClosingTag = tagText.last == "/"
-            let selfClosing = rest[rest.index(before: close)] == "/"
+        while let open = rest.firstIndex(of: "<") {
+            guard let close = rest[open...].firstIndex(of: ">") else { break }
+            let tag = rest[rest.index(after: open)..<close]
             out += rest[...close]
             rest = rest[rest.index(after: close)...]
-            if isClosingTag || selfClosing { continue }
-            guard let end = rest.firstRange(of: "</") else { break }
-            if end.lowerBound != rest.startIndex { out += "********" }
-            rest = rest[end.lowerBound...]
+            let isOpening = !tag.hasPrefix("/") && !tag.hasSuffix("/") && !tag.hasPrefix("?") && !tag.hasPrefix("!")
+            let name = tag.prefix { $0 != " " && $0 != "/" && $0 != "\t" && $0 != "\n" }
+            guard isOpening, name.split(separator: ":").last == "strPassword" else { continue }
+            let contentEnd = rest.firstIndex(of: "<") ?? rest.endIndex
+            if contentEnd != rest.startIndex { out += "********" }
+            rest = rest[contentEnd...]
         }
         return out + rest
     }

@@ -1,0 +1,29 @@
+import Foundation
+import Store
+
+/// A store in a fresh temporary file.
+struct TempStore {
+    let folder: URL
+    let store: Store
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("qblink-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        store = try Store(path: folder.appendingPathComponent("q.sqlite").path)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    @discardableResult
+    func user(_ name: String = "amazon") throws -> User {
+        try store.addUser(name: name, passwordHash: PasswordHasher.hash("pw", iterations: 1_000), companyFile: "C:\\Q.QBW")
+    }
+
+    func items(_ n: Int, user: String = "amazon", size: Int = 10) -> [NewItem] {
+        (0..<n).map { i in
+            NewItem(
+                type: "CustomerAdd", body: "<CustomerAddRq><CustomerAdd><Name>C\(i)\(String(repeating: "x", count: size))</Name></CustomerAdd></CustomerAddRq>",
+                lookupBody: "<CustomerQueryRq><FullName>C\(i)</FullName></CustomerQueryRq>")
+        }
+    }
+}
