@@ -33,10 +33,14 @@ extension WebConnectorService {
         return [ticket, pending > 0 ? account.companyFile : "none"]
     }
 
+    /// Where password hashes are computed: a queue of its own, so that a burst of logins never occupies the
+    /// threads Swift's cooperative executor runs on.
+    static let hashingQueue = DispatchQueue(label: "qblink.password-hashing", attributes: .concurrent)
+
     /// Runs slow CPU work (password hashing) off Swift's cooperative threads.
     static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
+            hashingQueue.async { continuation.resume(returning: work()) }
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import QBXML
 import Store
+import WebConnector
 
 struct Enqueue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -28,12 +29,7 @@ struct Enqueue: AsyncParsableCommand {
         }
         let store = try database.open()
         let source = URL(fileURLWithPath: path).lastPathComponent
-        let items = requests.map { request in
-            NewItem(
-                type: request.type, body: request.body, refNumber: request.refNumber,
-                lookupBody: InDoubtLookup.plan(forRequestBody: request.body)?.queryRequestBody,
-                minVersion: request.minimumVersion?.description, source: source)
-        }
+        let items = requests.map { NewItem($0, source: source) }
         let ids = try readable { try store.enqueue(items, userName: user) }
         var byType: [String: Int] = [:]
         for request in requests { byType[request.type + "Rq", default: 0] += 1 }

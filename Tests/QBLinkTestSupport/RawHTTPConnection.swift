@@ -36,6 +36,9 @@ public final class RawHTTPConnection: @unchecked Sendable {
 
     let fd: Int32
     var buffer: [UInt8] = []
+    /// A serial queue of its own: blocking socket calls must not occupy libdispatch's width-limited global
+    /// queues, which also run Swift's cooperative executor on Linux.
+    let queue = DispatchQueue(label: "qblink.test.raw-http")
 
     public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -77,7 +80,7 @@ public final class RawHTTPConnection: @unchecked Sendable {
         method: String = "POST", path: String = "/qbwc", headers: [(String, String)], body: [UInt8],
         expectContinue: Bool, continueWait: Double = 2
     ) async throws -> Reply {
-        try await Self.offload { [self] in
+        try await offload { [self] in
             var head = "\(method) \(path) HTTP/1.1\r\n"
             for (name, value) in headers { head += "\(name): \(value)\r\n" }
             head += "\r\n"
@@ -144,9 +147,9 @@ public final class RawHTTPConnection: @unchecked Sendable {
         buffer.append(contentsOf: chunk[..<n])
     }
 
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            queue.async {
                 continuation.resume(with: Result { try work() })
             }
         }

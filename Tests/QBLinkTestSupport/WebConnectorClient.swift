@@ -8,6 +8,8 @@ public final class WebConnectorClient: @unchecked Sendable {
     public let port: Int
     var connection: RawHTTPConnection?
     var calls = 0
+    /// TCP connections opened so far (1 when keep-alive held for every call).
+    public private(set) var connectionsOpened = 0
     /// The `100 Continue` delay of every call, in milliseconds (nil where none came).
     public private(set) var continueDelays: [Double?] = []
 
@@ -47,7 +49,10 @@ public final class WebConnectorClient: @unchecked Sendable {
     /// Posts an envelope and returns the raw reply.
     public func post(_ method: String, body: String) async throws -> RawHTTPConnection.Reply {
         let bytes = Array(body.utf8)
-        if connection == nil { connection = try RawHTTPConnection(port: port) }
+        if connection == nil {
+            connection = try RawHTTPConnection(port: port)
+            connectionsOpened += 1
+        }
         let h = headers(method, length: bytes.count)
         calls += 1
         let reply: RawHTTPConnection.Reply
@@ -56,6 +61,7 @@ public final class WebConnectorClient: @unchecked Sendable {
         } catch RawHTTPConnection.Failure.closed {
             // The server closed the kept-alive connection: reconnect once, as .NET does.
             connection = try RawHTTPConnection(port: port)
+            connectionsOpened += 1
             reply = try await connection!.request(headers: h, body: bytes, expectContinue: true)
         }
         continueDelays.append(reply.continueAfterMS)

@@ -21,6 +21,8 @@ public struct WebConnectorRun: Sendable {
         /// QuickBooks processes the n-th (1-based) request message, then the Web Connector dies before
         /// calling receiveResponseXML.
         case afterQuickBooksProcessed(message: Int)
+        /// The Web Connector dies after receiving the n-th request message, before QuickBooks sees it.
+        case beforeQuickBooksProcessed(message: Int)
     }
 
     public static func run(
@@ -46,6 +48,10 @@ public struct WebConnectorRun: Sendable {
                 break
             }
             run.requests.append(request)
+            if case .beforeQuickBooksProcessed(let n) = crash, n == round {
+                run.crashed = true
+                return run
+            }
             let answer = quickBooks.process(request)
             if case .afterQuickBooksProcessed(let n) = crash, n == round {
                 run.crashed = true

@@ -1,0 +1,12 @@
+import QBXML
+import Store
+
+extension NewItem {
+    /// A queue item for a qbXML request, with the lookup that resolves it if its response is lost.
+    public init(_ request: QBXMLRequest, source: String?) {
+        self.init(
+            type: request.type, body: request.body, refNumber: request.refNumber,
+            lookupBody: InDoubtLookup.plan(forRequestBody: request.body)?.queryRequestBody,
+            minVersion: request.minimumVersion?.description, source: source)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import QBLinkTestSupport
+import QBXML
+import Store
+import WebConnector
+
+/// A real server on a loopback port, a fake QuickBooks behind a simulated Web Connector, one database.
+final class Harness: @unchecked Sendable {
+    let folder: TemporaryDirectory
+    var server: TestServer
+    let configuration: WebConnectorConfiguration
+    let maxBodyBytes: Int
+    let quickBooks = FakeQuickBooks()
+    static let password = "correct horse"
+
+    var store: Store { server.store }
+    var databasePath: String { folder.path("qblink.sqlite") }
+
+    init(configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20, users: [String] = ["amazon"]) async throws {
+        folder = try TemporaryDirectory()
+        self.configuration = configuration
+        self.maxBodyBytes = maxBodyBytes
+        server = try await TestServer.start(
+            databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes)
+        for user in users { try server.addUser(user, password: Self.password) }
+        quickBooks.seed("Item", name: "Widget")
+        quickBooks.seed("Account", name: "Sales")
+    }
+
+    /// Stops the server and starts a new one over the same database (a restart).
+    func restart() async throws {
+        await server.stop()
+        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes)
+    }
+
+    func finish() async {
+        await server.stop()
+        folder.remove()
+    }
+
+    /// Queues a qbXML file's requests the way `qblink enqueue --qbxml` does.
+    @discardableResult
+    func enqueue(_ requests: [String], user: String = "amazon", version: String = "13.0") throws -> [Int64] {
+        let parsed = try QBXMLRequestFile.requests(in: QBXMLSamples.file(requests, version: version))
+        return try store.enqueue(parsed.map { NewItem($0, source: "test.xml") }, userName: user)
+    }
+
+    func client() -> WebConnectorClient { WebConnectorClient(port: server.port) }
+
+    func run(
+        user: String = "amazon", password: String = Harness.password, quickBooks: FakeQuickBooks? = nil,
+        major: Int = 13, minor: Int = 0, crash: WebConnectorRun.Crash? = nil, client: WebConnectorClient? = nil
+    ) async throws -> WebConnectorRun {
+        try await WebConnectorRun.run(
+            client: client ?? self.client(), quickBooks: quickBooks ?? self.quickBooks, user: user, password: password,
+            major: major, minor: minor, crash: crash)
+    }
+
+    func state(_ id: Int64) throws -> ItemState { try store.item(id: id).state }
+}

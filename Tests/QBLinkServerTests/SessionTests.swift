@@ -1,0 +1,177 @@
+import Foundation
+import QBLinkTestSupport
+import Store
+import Testing
+import WebConnector
+import XMLKit
+
+@Suite struct SessionTests {
+    @Test func anEmptyQueueAnswersNone() async throws {
+        let h = try await Harness()
+        let run = try await h.run()
+        #expect(run.authenticate.count == 2)
+        #expect(run.authenticate[0].count == 36)
+        #expect(run.authenticate[1] == "none")
+        #expect(run.requests.isEmpty)
+        await h.finish()
+    }
+
+    @Test func aWrongPasswordOrUserAnswersNvuAndRepeatedFailuresAreThrottled() async throws {
+        let h = try await Harness()
+        try h.enqueue([QBXMLSamples.customer("Acme")])
+        let client = h.client()
+        #expect(try await client.authenticate("amazon", "wrong password") == ["", "nvu"])
+        #expect(try await client.authenticate("nobody", Harness.password) == ["", "nvu"])
+        for _ in 0..<4 { _ = try await client.authenticate("amazon", "guess") }
+        // Five failures for "amazon": now even the right password waits.
+        #expect(try await client.authenticate("amazon", Harness.password) == ["", "nvu"])
+        try h.store.clearAuthFailures(name: "amazon")
+        let ok = try await client.authenticate("amazon", Harness.password)
+        #expect(ok[0].count == 36)
+        #expect(ok[1] == "C:\\Books\\Shop.QBW")
+        await h.finish()
+    }
+
+    @Test func aSessionBatchesTheQueueAndReportsTrueProgress() async throws {
+        let h = try await Harness()
+        var requests = (1...20).map { QBXMLSamples.customer("Customer \($0)") }
+        requests += (1...100).map { QBXMLSamples.receipt(ref: "R\($0)", customer: "Customer \(($0 - 1) % 20 + 1)") }
+        let ids = try h.enqueue(requests)
+        let client = h.client()
+        let run = try await h.run(client: client)
+        #expect(run.authenticate[1] == "C:\\Books\\Shop.QBW")
+        #expect(run.requests.count == 3)
+        #expect(run.progress == [41, 83, 100])
+        #expect(run.closeMessage == "120 created.")
+        // Each message holds at most 50 requests, oldest first, each with requestID = its queue id.
+        let first = try XMLReader.parse(run.requests[0])
+        let rqs = try #require(first.child("QBXMLMsgsRq")).children
+        #expect(rqs.count == 50)
+        #expect(rqs.map { $0.attribute("requestID") } == ids.prefix(50).map { String($0) })
+        #expect(run.requests[0].hasPrefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<?qbxml version=\"13.0\"?>"))
+        // QuickBooks ends with every customer and receipt exactly once.
+        #expect(h.quickBooks.transactions(ofType: "SalesReceipt").count == 100)
+        #expect(Set(h.quickBooks.transactions.compactMap(\.refNumber)).count == 100)
+        #expect(h.quickBooks.lists.filter { $0.type == "Customer" }.count == 20)
+        let items = try h.store.items()
+        #expect(items.allSatisfy { $0.state == .done })
+        #expect(items.filter { $0.type == "SalesReceiptAdd" }.allSatisfy { $0.txnID != nil })
+        #expect(items.filter { $0.type == "CustomerAdd" }.allSatisfy { $0.listID != nil })
+        // Expect: 100-continue answered at once on every call, over one kept-alive connection.
+        #expect(client.continueDelays.count == 10)
+        #expect(client.continueDelays.allSatisfy { $0 != nil && $0! < 200 })
+        #expect(client.connectionsOpened == 1)
+        // Nothing left: the next Update Selected finds no work.
+        #expect(try await h.run().authenticate[1] == "none")
+        await h.finish()
+    }
+
+    @Test func quickBooksErrorsAreParkedAndUnrelatedWorkContinues() async throws {
+        let h = try await Harness()
+        h.quickBooks.seed("Customer", name: "Taken")
+        let ids = try h.enqueue([
+            QBXMLSamples.customer("Taken"),  // 3100
+            QBXMLSamples.receipt(ref: "R1", customer: "Taken", item: "Gadget"),  // 3140: no such item
+            QBXMLSamples.customerQuery("Nobody"),  // 500 Warn: not a failure
+            QBXMLSamples.customer("Fresh"),
+            QBXMLSamples.receipt(ref: "R2", customer: "Fresh"),
+        ])
+        let run = try await h.run()
+        #expect(run.requests.count == 1)
+        #expect(run.progress == [100])
+        #expect(run.closeMessage == "3 created, 2 failed — run qblink log")
+        let taken = try h.store.item(id: ids[0])
+        #expect(taken.state == .failed)
+        #expect(taken.statusCode == 3100)
+        #expect(taken.statusSeverity == "Error")
+        #expect(taken.statusMessage == "The name \"Taken\" of the list element is already in use.")
+        let missingItem = try h.store.item(id: ids[1])
+        #expect(missingItem.state == .failed)
+        #expect(missingItem.statusCode == 3140)
+        #expect(missingItem.statusMessage?.contains("Item \"Gadget\"") == true)
+        let query = try h.store.item(id: ids[2])
+        #expect(query.state == .done)
+        #expect(query.statusCode == 500)
+        #expect(query.statusSeverity == "Warn")
+        #expect(try h.state(ids[3]) == .done)
+        #expect(try h.store.item(id: ids[4]).txnID != nil)
+        // Failed items are parked: the next session has nothing to do.
+        #expect(try await h.run().authenticate[1] == "none")
+        // Once the operator fixes QuickBooks and retries, it goes through.
+        h.quickBooks.seed("Item", name: "Gadget")
+        _ = try h.store.retry(id: ids[1])
+        let retry = try await h.run()
+        #expect(retry.closeMessage == "1 created.")
+        #expect(try h.state(ids[1]) == .done)
+        #expect(h.quickBooks.transactions.filter { $0.refNumber == "R1" }.count == 1)
+        await h.finish()
+    }
+
+    @Test func aMessageQuickBooksCannotParseIsSplitAndOnlyTheBadRequestFails() async throws {
+        let h = try await Harness()
+        let ids = try h.enqueue([
+            QBXMLSamples.customer("Good One"), QBXMLSamples.customer("Bad One", extra: "<Bogus>x</Bogus>"),
+            QBXMLSamples.customer("Good Two"),
+        ])
+        let run = try await h.run()
+        // The whole batch is rejected once, then each request goes alone; the bad one is not sent forever.
+        #expect(run.requests.count == 4)
+        #expect(run.progress.last == 100)
+        #expect(try h.state(ids[0]) == .done)
+        #expect(try h.state(ids[2]) == .done)
+        let bad = try h.store.item(id: ids[1])
+        #expect(bad.state == .failed)
+        #expect(bad.statusMessage?.contains("0x80040400") == true)
+        #expect(bad.statusMessage?.contains("QuickBooks found an error when parsing") == true)
+        #expect(bad.attempts == 2)
+        #expect(h.quickBooks.count(ofListType: "Customer", named: "Good One") == 1)
+        #expect(run.closeMessage == "2 created, 1 failed — run qblink log")
+        await h.finish()
+    }
+
+    @Test func aSingleRejectedRequestFailsWithQuickBooksReason() async throws {
+        let h = try await Harness()
+        let ids = try h.enqueue([QBXMLSamples.customer("Bad", extra: "<Bogus/>")])
+        let run = try await h.run()
+        #expect(run.requests.count == 1)
+        #expect(run.progress == [100])
+        #expect(try h.state(ids[0]) == .failed)
+        await h.finish()
+    }
+
+    @Test func twoUsersAtOnceEachGetOnlyTheirOwnWork() async throws {
+        let h = try await Harness(users: ["shop-a", "shop-b"])
+        try h.enqueue((1...60).map { QBXMLSamples.customer("A \($0)") }, user: "shop-a")
+        try h.enqueue((1...60).map { QBXMLSamples.customer("B \($0)") }, user: "shop-b")
+        let qbA = FakeQuickBooks()
+        let qbB = FakeQuickBooks()
+        async let runA = h.run(user: "shop-a", quickBooks: qbA)
+        async let runB = h.run(user: "shop-b", quickBooks: qbB)
+        let (a, b) = try await (runA, runB)
+        #expect(a.closeMessage == "60 created.")
+        #expect(b.closeMessage == "60 created.")
+        #expect(a.ticket != b.ticket)
+        #expect(qbA.lists.count == 60 && qbA.lists.allSatisfy { $0.fullName.hasPrefix("A ") })
+        #expect(qbB.lists.count == 60 && qbB.lists.allSatisfy { $0.fullName.hasPrefix("B ") })
+        await h.finish()
+    }
+
+    @Test func theQBXMLVersionFollowsQuickBooksAndNeverExceedsTheAnnouncedOne() async throws {
+        let h = try await Harness()
+        let ids = try h.enqueue([QBXMLSamples.customer("Old Style")], version: "12.0")
+        let newer = try h.enqueue([QBXMLSamples.customer("New Style")], version: "16.0")
+        let run = try await h.run(major: 12, minor: 0)
+        #expect(run.requests.count == 1)
+        #expect(run.requests[0].contains("<?qbxml version=\"12.0\"?>"))
+        #expect(!run.requests[0].contains("New Style"))
+        #expect(try h.state(ids[0]) == .done)
+        let refused = try h.store.item(id: newer[0])
+        #expect(refused.state == .failed)
+        #expect(refused.statusMessage?.contains("qbXML 16.0") == true)
+        #expect(refused.attempts == 0)
+        let session = try #require(try h.store.sessions().first)
+        #expect(session.qbxmlVersion == "12.0")
+        #expect(session.productName == "QuickBooks Pro 2014")
+        await h.finish()
+    }
+}
