@@ -62,6 +62,7 @@ let package = Package(
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [
             "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport",
         ]),

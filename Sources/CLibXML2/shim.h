@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <stdio.h>
 
 /* xmlFree is a C global variable; Swift 6 rejects touching it directly. */
 static inline void cxml_free(void *p) { xmlFree(p); }
@@ -20,5 +21,29 @@ static xmlParserInputPtr cxml_deny_loader(const char *url, const char *id, xmlPa
 static inline void cxml_install_deny_loader(void) {
     xmlInitParser();
     xmlSetExternalEntityLoader(cxml_deny_loader);
+}
+
+/* The first error of a parse: libxml2 keeps parsing after a fatal error, and its "last error" is then
+   usually a consequence ("Premature end of data") rather than the cause. */
+typedef struct {
+    int set;
+    int line;
+    char message[512];
+} cxml_first_error;
+
+static void cxml_capture_first_error(void *ctx, xmlErrorPtr err) {
+    xmlParserCtxtPtr c = (xmlParserCtxtPtr)ctx;
+    if (c == NULL || err == NULL) return;
+    cxml_first_error *first = (cxml_first_error *)c->_private;
+    if (first == NULL || first->set) return;
+    first->set = 1;
+    first->line = err->line;
+    snprintf(first->message, sizeof first->message, "%s", err->message ? err->message : "");
+}
+
+static inline void cxml_track_first_error(xmlParserCtxtPtr c, cxml_first_error *first) {
+    c->_private = first;
+    c->userData = c;
+    c->sax->serror = cxml_capture_first_error;
 }
 #endif

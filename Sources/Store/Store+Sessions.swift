@@ -235,7 +235,7 @@ extension Store {
         }
     }
 
-    /// Percent of this session's work done: 100 when nothing is left for it.
+    /// Percent of this session's work done (created or failed, against what is left): 100 when nothing is left.
     public func progress(sessionID: Int64) throws -> Int {
         try pool.read { db in
             let session = Session(row: try Row.fetchOne(db, sql: Self.sessionSelect + " WHERE sessions.id = ?", arguments: [sessionID])!)
@@ -248,7 +248,7 @@ extension Store {
     static func progress(_ db: Database, session: Session) throws -> Int {
         let remaining = try remaining(db, userID: session.userID, sessionID: session.id)
         if remaining == 0 { return 100 }
-        let finished = session.doneCount + session.failedCount + session.inDoubtCount
+        let finished = session.doneCount + session.failedCount
         return min(99, finished * 100 / (finished + remaining))
     }
 

@@ -33,17 +33,18 @@ extension WebConnectorService {
             return "Session unknown or already over."
         }
         let ended = try store.endSession(id: session.id, now: now())
-        return Self.summary(ended)
+        let inDoubt = try store.counts(userName: session.userName)[.inDoubt] ?? 0
+        return Self.summary(created: ended.doneCount, failed: ended.failedCount, inDoubt: inDoubt)
     }
 
-    /// "3 created, 1 failed — run qblink log".
-    static func summary(_ session: Session) -> String {
+    /// "3 created, 1 failed — run qblink log". `inDoubt` counts the user's items still in doubt now.
+    static func summary(created: Int, failed: Int, inDoubt: Int) -> String {
         var parts: [String] = []
-        if session.doneCount > 0 { parts.append("\(session.doneCount) created") }
-        if session.failedCount > 0 { parts.append("\(session.failedCount) failed") }
-        if session.inDoubtCount > 0 { parts.append("\(session.inDoubtCount) in doubt") }
+        if created > 0 { parts.append("\(created) created") }
+        if failed > 0 { parts.append("\(failed) failed") }
+        if inDoubt > 0 { parts.append("\(inDoubt) in doubt") }
         if parts.isEmpty { return "Nothing to do." }
-        if session.failedCount > 0 || session.inDoubtCount > 0 {
+        if failed > 0 || inDoubt > 0 {
             return parts.joined(separator: ", ") + " — run qblink log"
         }
         return parts.joined(separator: ", ") + "."

@@ -70,15 +70,19 @@ public enum XMLReader {
             throw XMLParseError(kind: .malformed, message: "the XML parser could not start")
         }
         defer { xmlFreeParserCtxt(ctxt) }
+        let first = UnsafeMutablePointer<cxml_first_error>.allocate(capacity: 1)
+        first.initialize(to: cxml_first_error())
+        defer { first.deallocate() }
+        cxml_track_first_error(ctxt, first)
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let doc = xmlCtxtReadMemory(
             ctxt, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), "document.xml", nil, options)
         guard let doc else {
-            throw lastError(ctxt) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
+            throw firstError(first) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
         }
         defer { xmlFreeDoc(doc) }
         if ctxt.pointee.wellFormed == 0 {
-            throw lastError(ctxt) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
+            throw firstError(first) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
         }
         if doc.pointee.intSubset != nil || doc.pointee.extSubset != nil {
             throw XMLParseError(
@@ -102,11 +106,14 @@ public enum XMLReader {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
     }
 
-    private static func lastError(_ ctxt: xmlParserCtxtPtr) -> XMLParseError? {
-        guard let err = xmlCtxtGetLastError(ctxt) else { return nil }
-        var message = err.pointee.message.map { String(cString: $0) } ?? "the document is not well-formed XML"
+    private static func firstError(_ first: UnsafeMutablePointer<cxml_first_error>) -> XMLParseError? {
+        guard first.pointee.set != 0 else { return nil }
+        var message = withUnsafeBytes(of: first.pointee.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
         while message.last?.isWhitespace == true { message.removeLast() }
-        let line = Int(err.pointee.line)
+        if message.isEmpty { message = "the document is not well-formed XML" }
+        let line = Int(first.pointee.line)
         return XMLParseError(kind: .malformed, message: message, line: line > 0 ? line : nil)
     }
 

@@ -1,0 +1,164 @@
+import Foundation
+import QBLinkTestSupport
+import Store
+import Testing
+import XMLKit
+
+@Suite(.enabled(if: CLIRunner.isAvailable, "the qblink executable is not built beside the tests"))
+struct CLITests {
+    let folder: TemporaryDirectory
+    var db: String { folder.path("cli.sqlite") }
+
+    init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner.run(args, database: db, stdin: stdin)
+    }
+
+    @Test func managesUsers() throws {
+        defer { folder.remove() }
+        let added = try qblink("user", "add", "amazon", "--company-file", "C:\\Books\\Shop.QBW", "--password-stdin", stdin: "long enough pw\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        #expect(added.stdout.contains("qblink qwc amazon"))
+        let again = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already exists"))
+        let short = try qblink("user", "add", "other", "--password-stdin", stdin: "short\n")
+        #expect(short.status != 0)
+        #expect(short.stderr.contains("at least 8 characters"))
+        let noTTY = try qblink("user", "add", "third")
+        #expect(noTTY.status != 0)
+        #expect(noTTY.stderr.contains("--password-stdin"))
+        let list = try qblink("user", "list")
+        #expect(list.stdout.contains("amazon") && list.stdout.contains("C:\\Books\\Shop.QBW"))
+        #expect(!list.stdout.contains("third") && !list.stdout.contains("other"))
+        // The stored hash is the slow default, never the password.
+        let store = try Store(path: db)
+        let user = try #require(try store.user(named: "amazon"))
+        #expect(user.passwordHash.hasPrefix("pbkdf2-sha256$600000$"))
+        #expect(PasswordHasher.verify("long enough pw", against: user.passwordHash))
+        #expect(try qblink("user", "passwd", "amazon", "--password-stdin", stdin: "another long pw\n").status == 0)
+        #expect(PasswordHasher.verify("another long pw", against: try #require(try store.user(named: "amazon")).passwordHash))
+        #expect(try qblink("user", "remove", "amazon").status == 0)
+        #expect(try qblink("user", "remove", "amazon").stderr.contains("no user named"))
+    }
+
+    @Test func writesStableQWCFilesAndRefusesPlainHTTP() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        let first = try qblink("qwc", "amazon", "--url", "https://books.example.com/qbwc", "--run-every-minutes", "15")
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try qblink("qwc", "amazon", "--url", "https://books.example.com/qbwc", "--app-name", "Shop & Books")
+        let a = try XMLReader.parse(first.stdout)
+        let b = try XMLReader.parse(second.stdout)
+        #expect(a.childText("OwnerID") == b.childText("OwnerID"))
+        #expect(a.childText("FileID") == b.childText("FileID"))
+        #expect(b.childText("AppName") == "Shop & Books")
+        #expect(a.child("Scheduler")?.childText("RunEveryNMinutes") == "15")
+        let insecure = try qblink("qwc", "amazon", "--url", "http://books.example.com/qbwc")
+        #expect(insecure.status != 0)
+        #expect(insecure.stderr.contains("https"))
+        #expect(try qblink("qwc", "amazon", "--url", "http://localhost:8080/qbwc").status == 0)
+        #expect(try qblink("qwc", "nobody", "--url", "https://x.example.com/qbwc").stderr.contains("no user named"))
+    }
+
+    @Test func enqueuesAllOrNothingAndActsOnItems() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        let bad = folder.path("bad.xml")
+        try QBXMLSamples.file([QBXMLSamples.customer("A"), "<CustomerAddRq><CustomerAdd><Name>B</Name></CustomerAddRq>"])
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try qblink("enqueue", "--qbxml", bad, "--user", "amazon")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("bad.xml: line 5:"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("Nothing was queued"))
+        let empty = try JSONSerialization.jsonObject(with: Data(try qblink("queue", "--json").stdout.utf8)) as? [Any]
+        #expect(empty?.isEmpty == true)
+
+        let good = folder.path("good.xml")
+        try QBXMLSamples.file([QBXMLSamples.customer("A"), QBXMLSamples.receipt(ref: "R1", customer: "A")])
+            .write(toFile: good, atomically: true, encoding: .utf8)
+        let queued = try qblink("enqueue", "--qbxml", good, "--user", "amazon")
+        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.stdout.contains("Queued 2 requests for amazon"))
+        #expect(try qblink("enqueue", "--qbxml", good, "--user", "nobody").stderr.contains("no user named"))
+        #expect(try qblink("enqueue", "--qbxml", folder.path("missing.xml"), "--user", "amazon").stderr.contains("cannot read"))
+
+        let json = try JSONSerialization.jsonObject(with: Data(try qblink("queue", "--json").stdout.utf8)) as? [[String: Any]]
+        #expect(json?.count == 2)
+        #expect(json?.first?["state"] as? String == "queued")
+        #expect(json?.last?["refNumber"] as? String == "R1")
+        let table = try qblink("queue", "--state", "queued", "--user", "amazon")
+        #expect(table.stdout.contains("SalesReceiptAdd") && table.stdout.contains("R1"))
+        #expect(try qblink("queue", "--state", "failed").stdout.contains("No items in state failed"))
+        #expect(try qblink("queue", "--state", "bogus").status != 0)
+        let show = try qblink("queue", "show", "2")
+        #expect(show.stdout.contains("<SalesReceiptAddRq>"))
+        #expect(show.stdout.contains("SalesReceiptQueryRq"))
+        #expect(try qblink("queue", "retry", "2").stderr.contains("only failed or in-doubt"))
+        #expect(try qblink("queue", "cancel", "2").stdout.contains("cancelled"))
+        #expect(try qblink("queue", "--state", "cancelled").stdout.contains("SalesReceiptAdd"))
+        #expect(try qblink("queue", "show", "99").stderr.contains("no queue item 99"))
+    }
+
+    @Test func logListsSessionsAndShowsTheQBXMLOfOne() async throws {
+        defer { folder.remove() }
+        #expect(try qblink("log").stdout.contains("No Web Connector session yet"))
+        let server = try await TestServer.start(databasePath: db)
+        try server.addUser("amazon", password: "long enough pw")
+        let file = folder.path("r.xml")
+        try QBXMLSamples.file([QBXMLSamples.customer("Logged Customer")]).write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try qblink("enqueue", "--qbxml", file, "--user", "amazon").status == 0)
+        let quickBooks = FakeQuickBooks()
+        let run = try await WebConnectorRun.run(
+            client: WebConnectorClient(port: server.port), quickBooks: quickBooks, user: "amazon", password: "long enough pw")
+        #expect(run.closeMessage == "1 created.")
+        await server.stop()
+        let list = try qblink("log")
+        #expect(list.stdout.contains("amazon") && list.stdout.contains("closed"))
+        let one = try qblink("log", "1")
+        #expect(one.status == 0, "\(one.stderr)")
+        #expect(one.stdout.contains("qbXML sent:"))
+        #expect(one.stdout.contains("<CustomerAddRq requestID=\"1\"><CustomerAdd><Name>Logged Customer</Name>"))
+        #expect(one.stdout.contains("qbXML received:"))
+        #expect(one.stdout.contains("<CustomerAddRs requestID=\"1\" statusCode=\"0\""))
+        #expect(one.stdout.contains("returned: 1 created."))
+        #expect(!one.stdout.contains("long enough pw"))
+        #expect(try qblink("log", "7").stderr.contains("no session 7"))
+        let done = try qblink("queue", "show", "1")
+        #expect(done.stdout.contains("state:       done"))
+        #expect(done.stdout.contains("ListID:"))
+    }
+
+    @Test func serveStartsOnTheDefaultDatabaseAndAnswers() async throws {
+        defer { folder.remove() }
+        let process = Process()
+        process.executableURL = CLIRunner.executable!
+        process.arguments = ["serve", "--port", "0"]
+        process.currentDirectoryURL = folder.url
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "QBLINK_DB")
+        process.environment = env
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        defer { process.terminate() }
+        var log = ""
+        var port: Int?
+        let deadline = Date().addingTimeInterval(20)
+        while port == nil && Date() < deadline {
+            log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+            if let range = log.range(of: #"url=http://127\.0\.0\.1:(\d+)/qbwc"#, options: .regularExpression) {
+                port = Int(log[range].split(separator: ":").last!.split(separator: "/").first!)
+            }
+        }
+        let bound = try #require(port, "no 'serving' line: \(log)")
+        #expect(log.contains("db=./qblink.sqlite"))
+        #expect(try await WebConnectorClient(port: bound).serverVersion().hasPrefix("qblink"))
+        #expect(FileManager.default.fileExists(atPath: folder.path("qblink.sqlite")))
+        process.terminate()
+        process.waitUntilExit()
+    }
+}

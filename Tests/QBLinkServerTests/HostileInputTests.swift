@@ -1,0 +1,109 @@
+import Foundation
+import QBLinkTestSupport
+import Testing
+import XMLKit
+
+@Suite struct HostileInputTests {
+    static let soapHeaders: [(String, String)] = [
+        ("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", "\"http://developer.intuit.com/clientVersion\""),
+    ]
+
+    func post(_ h: Harness, _ body: String, headers: [(String, String)] = soapHeaders, expectContinue: Bool = false) async throws -> RawHTTPConnection.Reply {
+        let connection = try RawHTTPConnection(port: h.server.port)
+        let bytes = Array(body.utf8)
+        return try await connection.request(
+            headers: headers + [("Host", "127.0.0.1"), ("Content-Length", String(bytes.count))]
+                + (expectContinue ? [("Expect", "100-continue")] : []),
+            body: bytes, expectContinue: expectContinue)
+    }
+
+    /// Asserts a SOAP 1.1 Fault with HTTP 500 and returns its faultstring.
+    func faultString(_ reply: RawHTTPConnection.Reply) throws -> String {
+        #expect(reply.status == 500)
+        #expect(reply.header("Content-Type") == "text/xml; charset=utf-8")
+        let fault = try #require(try XMLReader.parse(reply.body).child("Body")?.child("Fault"))
+        #expect(fault.childText("faultcode")?.hasPrefix("soap:") == true)
+        return fault.childText("faultstring") ?? ""
+    }
+
+    func stillServing(_ h: Harness) async throws {
+        #expect(try await h.client().serverVersion().hasPrefix("qblink"))
+    }
+
+    @Test func externalEntitiesAndEntityBombsAreRefused() async throws {
+        let h = try await Harness()
+        let xxe = #"<?xml version="1.0" encoding="utf-8"?><!DOCTYPE soap:Envelope [<!ENTITY x SYSTEM "file:///etc/passwd">]><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><clientVersion xmlns="http://developer.intuit.com/"><strVersion>&x;</strVersion></clientVersion></soap:Body></soap:Envelope>"#
+        let reply = try await post(h, xxe)
+        let message = try faultString(reply)
+        #expect(message.contains("DTD"))
+        #expect(!reply.body.contains("root:"))
+        var bomb = #"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaa">"#
+        for i in 1...9 { bomb += "<!ENTITY \(Character(UnicodeScalar(97 + i)!)) \"" + String(repeating: "&\(Character(UnicodeScalar(96 + i)!));", count: 10) + "\">" }
+        bomb += #"]><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><clientVersion xmlns="http://developer.intuit.com/"><strVersion>&j;</strVersion></clientVersion></soap:Body></soap:Envelope>"#
+        let started = Date()
+        _ = try faultString(try await post(h, bomb))
+        #expect(Date().timeIntervalSince(started) < 2)
+        try await stillServing(h)
+        await h.finish()
+    }
+
+    @Test func bodiesOverTheLimitGet413WithoutAContinue() async throws {
+        let h = try await Harness(maxBodyBytes: 64 << 10)
+        let big = WebConnectorClient.envelope("clientVersion", [("strVersion", String(repeating: "9", count: 100_000))])
+        let withExpect = try await post(h, big, expectContinue: true)
+        #expect(withExpect.status == 413)
+        #expect(withExpect.continueAfterMS == nil)
+        #expect(withExpect.body.contains("larger than the limit"))
+        let without = try await post(h, big)
+        #expect(without.status == 413)
+        try await stillServing(h)
+        // Just under the limit is fine.
+        let fits = WebConnectorClient.envelope("clientVersion", [("strVersion", String(repeating: "9", count: 60_000))])
+        #expect(try await post(h, fits).status == 200)
+        await h.finish()
+    }
+
+    @Test func brokenCallsGetSOAPFaultsAndTheServerKeepsServing() async throws {
+        let h = try await Harness()
+        let good = WebConnectorClient.envelope("clientVersion", [("strVersion", "2.3.0.215")])
+        #expect(try await post(h, good).status == 200)
+        let cases: [(String, [(String, String)], String)] = [
+            (good, [("Content-Type", "application/json"), ("SOAPAction", "\"http://developer.intuit.com/clientVersion\"")], "Content-Type"),
+            (good, [("Content-Type", "text/xml; charset=utf-8")], "SOAPAction"),
+            ("this is not XML at all", Self.soapHeaders, "not well-formed"),
+            (String(good.prefix(good.count / 2)), Self.soapHeaders, "not well-formed"),
+            ("", Self.soapHeaders, "empty"),
+            (WebConnectorClient.envelope("formatDisk", []), [("Content-Type", "text/xml"), ("SOAPAction", "\"http://developer.intuit.com/formatDisk\"")], "unknown method"),
+            (String(decoding: [0xFF, 0xFE, 0x00, 0x3C, 0x00, 0x61], as: UTF8.self), Self.soapHeaders, "not well-formed"),
+        ]
+        for (body, headers, expected) in cases {
+            let reply = try await post(h, body, headers: headers)
+            let message = try faultString(reply)
+            #expect(message.contains(expected), "\(expected): got \(message)")
+        }
+        try await stillServing(h)
+        // Every refused call is in the exchange log.
+        #expect(try h.store.recentExchanges(limit: 50).filter { $0.httpStatus == 500 }.count == cases.count)
+        await h.finish()
+    }
+
+    @Test func aMalformedResponseFromQuickBooksPutsItsRequestsInDoubtRatherThanLosingThem() async throws {
+        let h = try await Harness()
+        let ids = try h.enqueue([QBXMLSamples.customer("Epsilon")])
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        let request = try await client.sendRequestXML(ticket, hcp: h.quickBooks.hcpResponse())
+        _ = h.quickBooks.process(request)
+        let percent = try await client.receiveResponseXML(ticket, response: "<QBXML><QBXMLMsgsRs><CustomerAddRs")
+        #expect(percent >= 0)
+        #expect(try h.state(ids[0]) == .inDoubt)
+        // Still in the same session, it is looked up and found.
+        let lookup = try await client.sendRequestXML(ticket)
+        #expect(lookup.contains("CustomerQueryRq"))
+        guard case .response(let answer) = h.quickBooks.process(lookup) else { throw FailedExpectation() }
+        #expect(try await client.receiveResponseXML(ticket, response: answer) == 100)
+        #expect(try h.state(ids[0]) == .done)
+        #expect(h.quickBooks.count(ofListType: "Customer", named: "Epsilon") == 1)
+        await h.finish()
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import QBLinkTestSupport
+import Store
+import Testing
+import WebConnector
+import XMLKit
+
+@Suite struct ProtocolTests {
+    @Test func publishesTheWSDLAndTheSupportPage() async throws {
+        let h = try await Harness()
+        let connection = try RawHTTPConnection(port: h.server.port)
+        let wsdl = try await connection.request(method: "GET", path: "/qbwc?wsdl", headers: [("Host", "books.example.com")], body: [], expectContinue: false)
+        #expect(wsdl.status == 200)
+        #expect(wsdl.header("Content-Type") == "text/xml; charset=utf-8")
+        #expect(wsdl.body == WSDLDocument.text(endpoint: "http://books.example.com/qbwc"))
+        let file = try String(contentsOf: SharedReference.packageRoot.appendingPathComponent("wsdl/QBWebConnectorSvc.wsdl"), encoding: .utf8)
+        #expect(wsdl.body.replacingOccurrences(of: "http://books.example.com/qbwc", with: "http://localhost:8080/qbwc") == file)
+        let support = try await connection.request(method: "GET", path: "/qbwc/support", headers: [("Host", "x")], body: [], expectContinue: false)
+        #expect(support.status == 200)
+        #expect(support.header("Content-Type") == "text/html; charset=utf-8")
+        #expect(support.body.contains("qblink log"))
+        await h.finish()
+    }
+
+    @Test func interactiveMethodsAnswerNotSupported() async throws {
+        let h = try await Harness()
+        let client = h.client()
+        #expect(try await client.call("getInteractiveURL", [("wcTicket", "t"), ("sessionID", "s")]).text == "")
+        #expect(try await client.call("interactiveDone", [("wcTicket", "t")]).text == "Done")
+        #expect(try await client.call("interactiveRejected", [("wcTicket", "t"), ("reason", "no")]).text.contains("not use interactive mode"))
+        await h.finish()
+    }
+
+    @Test func clientVersionFollowsTheConfiguredMinimum() async throws {
+        let h = try await Harness(configuration: .init(clientVersion: .init(minimum: "2.3.0.215", action: .error)))
+        let client = h.client()
+        #expect(try await client.clientVersion("2.0.0.116").hasPrefix("E:"))
+        #expect(try await client.clientVersion("2.3.0.215") == "")
+        await h.finish()
+    }
+
+    @Test func connectionErrorsAreRecordedAndReported() async throws {
+        let h = try await Harness()
+        try h.enqueue([QBXMLSamples.customer("Zeta")])
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        #expect(try await client.connectionError(ticket, hresult: "0x80040408", message: "Could not start QuickBooks.") == "done")
+        #expect(try await client.getLastError(ticket) == "QuickBooks could not be opened: Could not start QuickBooks. (HRESULT 0x80040408)")
+        _ = try await client.closeConnection(ticket)
+        let session = try #require(try h.store.sessions().first)
+        #expect(session.lastError?.contains("0x80040408") == true)
+        #expect(try h.store.items(state: .queued).count == 1)
+        await h.finish()
+    }
+
+    @Test func everyCallIsLoggedWithThePasswordMasked() async throws {
+        let h = try await Harness()
+        try h.enqueue([QBXMLSamples.customer("Eta")])
+        let run = try await h.run()
+        let session = try #require(try h.store.sessions().first)
+        let calls = try h.store.exchanges(sessionID: session.id)
+        #expect(calls.map(\.method) == ["authenticate", "sendRequestXML", "receiveResponseXML", "closeConnection"])
+        #expect(calls.allSatisfy { $0.userName == "amazon" && $0.httpStatus == 200 && $0.durationMS >= 0 })
+        let everything = try h.store.recentExchanges(limit: 100)
+        #expect(everything.contains { $0.method == "serverVersion" })
+        #expect(!everything.contains { $0.requestBody.contains(Harness.password) || $0.responseBody.contains(Harness.password) })
+        #expect(calls[0].requestBody.contains("<strPassword>********</strPassword>"))
+        #expect(calls[1].responseBody.contains("CustomerAddRq"))
+        #expect(calls[2].requestBody.contains("CustomerAddRs"))
+        #expect(session.calls == 4)
+        #expect(session.doneCount == 1)
+        #expect(run.closeMessage == "1 created.")
+        await h.finish()
+    }
+
+    @Test func wrongPasswordsNeverReachTheLog() async throws {
+        let h = try await Harness()
+        _ = try await h.client().authenticate("amazon", "my-secret-guess")
+        let logged = try h.store.recentExchanges(limit: 10)
+        #expect(logged.count == 1)
+        #expect(!logged[0].requestBody.contains("my-secret-guess"))
+        await h.finish()
+    }
+}
