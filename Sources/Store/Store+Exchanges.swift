@@ -17,6 +17,15 @@ extension Store {
         }
     }
 
+    /// Deletes logged calls older than `date`; returns how many went.
+    @discardableResult
+    public func pruneExchanges(before date: Date) throws -> Int {
+        try pool.write { db in
+            try db.execute(sql: "DELETE FROM exchanges WHERE at < ?", arguments: [date])
+            return db.changesCount
+        }
+    }
+
     /// The calls of one session, in order.
     public func exchanges(sessionID: Int64) throws -> [Exchange] {
         try pool.read { db in

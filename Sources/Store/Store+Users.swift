@@ -83,6 +83,8 @@ extension Store {
     @discardableResult
     public func recordAuthFailure(name: String, now: Date = Date()) throws -> Int {
         try pool.write { db in
+            // Forget failures a day old, so that made-up names cannot grow the table without bound.
+            try db.execute(sql: "DELETE FROM auth_failures WHERE last_at < ?", arguments: [now.addingTimeInterval(-86_400)])
             try db.execute(
                 sql: """
                     INSERT INTO auth_failures (name, count, last_at) VALUES (?, 1, ?)

@@ -12,11 +12,13 @@ public struct WebConnectorConfiguration: Sendable {
     public var serverVersion: String
     /// Failed logins allowed for a user name before each further attempt must wait.
     public var freeAuthFailures: Int
+    /// Logged SOAP calls older than this are deleted (at each successful authenticate).
+    public var logRetention: TimeInterval
 
     public init(
         batchSize: Int = 50, maxBatchBytes: Int = 8 << 20, idleTimeout: TimeInterval = 30 * 60,
         clientVersion: ClientVersionPolicy = .init(), serverVersion: String = "qblink \(QBLinkVersion.current)",
-        freeAuthFailures: Int = 5
+        freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400
     ) {
         self.batchSize = batchSize
         self.maxBatchBytes = maxBatchBytes
@@ -24,6 +26,7 @@ public struct WebConnectorConfiguration: Sendable {
         self.clientVersion = clientVersion
         self.serverVersion = serverVersion
         self.freeAuthFailures = freeAuthFailures
+        self.logRetention = logRetention
     }
 }
 

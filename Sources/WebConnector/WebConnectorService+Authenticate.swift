@@ -25,6 +25,7 @@ extension WebConnectorService {
             return ["", "nvu"]
         }
         try store.clearAuthFailures(name: user)
+        try store.pruneExchanges(before: now.addingTimeInterval(-configuration.logRetention))
         let ticket = SecureRandom.ticket()
         let (session, pending) = try store.beginSession(
             userID: account.id, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout)

@@ -10,6 +10,12 @@ extension WebConnectorService {
         guard var session = try activeSession(call, &context) else { return "" }
         if session.qbxmlVersion == nil || !call["strHCPResponse"].isEmpty {
             let host = HostInfo.parse(call["strHCPResponse"])
+            if let refusal = try wrongCompanyFile(host, session) {
+                try store.setLastError(sessionID: session.id, refusal)
+                try store.endSession(id: session.id, now: now())
+                logger.error("wrong company file", metadata: ["session": "\(session.id)", "user": "\(session.userName)"])
+                return ""
+            }
             let announced = QBXMLVersion(major: Int(call["qbXMLMajorVers"]) ?? 0, minor: Int(call["qbXMLMinorVers"]) ?? 0)
             guard let version = QBXMLVersion.choose(supported: host?.supportedVersions ?? [], announced: announced) else {
                 let message = "QuickBooks did not say which qbXML versions it supports; nothing was sent."
@@ -35,8 +41,15 @@ extension WebConnectorService {
                 "response lost: requests are now in doubt",
                 metadata: ["session": "\(session.id)", "count": "\(batch.lostResponses)"])
         }
+        if !batch.refused.isEmpty {
+            logger.warning(
+                "requests need a newer qbXML", metadata: ["session": "\(session.id)", "count": "\(batch.refused.count)", "version": "\(version)"])
+        }
         if batch.isEmpty {
-            try store.setLastError(sessionID: session.id, "No request left to send.")
+            let text = batch.refused.isEmpty
+                ? "No request left to send."
+                : "\(batch.refused.count) request(s) need a newer qbXML than this QuickBooks accepts (\(version)); they failed without being sent — run qblink queue --state failed"
+            try store.setLastError(sessionID: session.id, text)
             return ""
         }
         var requests: [(requestID: String, body: String)] = []
@@ -50,6 +63,19 @@ extension WebConnectorService {
             "sending batch",
             metadata: ["session": "\(session.id)", "requests": "\(batch.items.count)", "lookups": "\(batch.lookups.count)"])
         return QBXMLRequestMessage.build(version: version, requests: requests)
+    }
+
+    /// A refusal when the open company file carries another qblink user's FileID (the Web Connector
+    /// stores the .qwc's FileID in the company file and reports it back in the HCP response).
+    func wrongCompanyFile(_ host: HostInfo?, _ session: Session) throws -> String? {
+        guard let host, !host.fileIDs.isEmpty else { return nil }
+        guard let found = host.fileIDs[try store.ownerID().uppercased()],
+            let user = try store.user(named: session.userName)
+        else { return nil }
+        guard found.uppercased() != user.fileID.uppercased() else { return nil }
+        return "The company file open in QuickBooks\(host.companyName.map { " (\($0))" } ?? "") is registered with FileID \(found), "
+            + "but user \(user.name)'s is \(user.fileID): it is another company's file. Nothing was sent; "
+            + "open the right company file, or add this file with its own user and .qwc."
     }
 
     func receiveResponseXML(_ call: SOAPCall, _ context: inout Context) throws -> Int {

@@ -36,12 +36,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "What an older Web Connector is told: warn (it may continue) or error (it stops).")
     var clientVersionAction: ClientVersionPolicy.Action = .warn
 
+    @Option(help: ArgumentHelp("Keep the SOAP exchange log (qblink log) this many days.", valueName: "days"))
+    var logDays = 90
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
     func validate() throws {
         guard batch >= 1 && batch <= 1000 else { throw ValidationError("--batch must be between 1 and 1000") }
         guard sessionTimeout >= 60 else { throw ValidationError("--session-timeout must be at least 60 seconds") }
+        guard logDays >= 1 else { throw ValidationError("--log-days must be at least 1") }
         guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
         if let minClientVersion, ClientVersionPolicy(minimum: minClientVersion).answer(for: "0") .isEmpty {
             throw ValidationError("--min-client-version '\(minClientVersion)' is not a dotted version such as 2.3.0.215")
@@ -56,7 +60,8 @@ struct Serve: AsyncParsableCommand {
             store: store,
             configuration: WebConnectorConfiguration(
                 batchSize: batch, maxBatchBytes: batchBytes, idleTimeout: TimeInterval(sessionTimeout),
-                clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction)),
+                clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction),
+                logRetention: TimeInterval(logDays) * 86_400),
             logger: Logger(label: "qblink.webconnector"))
         let server = QBLinkServer(
             service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody),

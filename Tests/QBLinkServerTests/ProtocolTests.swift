@@ -82,3 +82,28 @@ import XMLKit
         await h.finish()
     }
 }
+
+@Suite struct CompanyFileTests {
+    @Test func anotherCompanysFileIsRefusedBeforeAnythingIsSent() async throws {
+        let h = try await Harness()
+        let ids = try h.enqueue([QBXMLSamples.customer("Theta")])
+        let owner = try h.store.ownerID()
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        let hcp = h.quickBooks.hcpResponse(companyName: "Other Shop", fileIDs: [(owner, "{00000000-0000-0000-0000-000000000000}")])
+        #expect(try await client.sendRequestXML(ticket, hcp: hcp) == "")
+        let error = try await client.getLastError(ticket)
+        #expect(error.contains("Other Shop") && error.contains("another company's file"))
+        #expect(try await client.sendRequestXML(ticket) == "")  // and it stays refused
+        #expect(try h.state(ids[0]) == .queued)
+        #expect(h.quickBooks.messages.isEmpty)
+
+        // The right file (its FileID is this user's) goes through; other applications' FileIDs are ignored.
+        let user = try #require(try h.store.user(named: "amazon"))
+        let right = try await client.authenticate("amazon", Harness.password)[0]
+        let good = h.quickBooks.hcpResponse(fileIDs: [("{68B5925B-4347-4784-E58D-35A2D190962F}", "{X}"), (owner.lowercased(), user.fileID)])
+        let request = try await client.sendRequestXML(right, hcp: good)
+        #expect(request.contains("Theta"))
+        await h.finish()
+    }
+}

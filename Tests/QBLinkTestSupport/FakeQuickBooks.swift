@@ -67,13 +67,16 @@ public final class FakeQuickBooks: @unchecked Sendable {
 
     // MARK: - The first sendRequestXML's HCP response
 
-    public func hcpResponse(companyName: String = "Test Company") -> String {
+    /// - Parameter fileIDs: `FileID` data extensions stored in the company file, as (OwnerID, FileID).
+    public func hcpResponse(companyName: String = "Test Company", fileIDs: [(String, String)] = []) -> String {
         var host = "<HostQueryRs requestID=\"0\" statusCode=\"0\" statusSeverity=\"Info\" statusMessage=\"Status OK\">\n<HostRet>\n"
         host += "<ProductName>\(productName)</ProductName>\n<MajorVersion>24</MajorVersion>\n<MinorVersion>0</MinorVersion>\n<Country>US</Country>\n"
         for v in supportedVersions { host += "<SupportedQBXMLVersion>\(v)</SupportedQBXMLVersion>\n" }
         host += "<IsAutomaticLogin>false</IsAutomaticLogin>\n<QBFileMode>SingleUser</QBFileMode>\n</HostRet>\n</HostQueryRs>\n"
         let company =
-            "<CompanyQueryRs requestID=\"1\" statusCode=\"0\" statusSeverity=\"Info\" statusMessage=\"Status OK\">\n<CompanyRet>\n<IsSampleCompany>false</IsSampleCompany>\n<CompanyName>\(companyName)</CompanyName>\n</CompanyRet>\n</CompanyQueryRs>\n"
+            "<CompanyQueryRs requestID=\"1\" statusCode=\"0\" statusSeverity=\"Info\" statusMessage=\"Status OK\">\n<CompanyRet>\n<IsSampleCompany>false</IsSampleCompany>\n<CompanyName>\(companyName)</CompanyName>\n"
+            + fileIDs.map { "<DataExtRet>\n<OwnerID>\($0.0)</OwnerID>\n<DataExtName>FileID</DataExtName>\n<DataExtType>STR255TYPE</DataExtType>\n<DataExtValue>\($0.1)</DataExtValue>\n</DataExtRet>\n" }.joined()
+            + "</CompanyRet>\n</CompanyQueryRs>\n"
         let prefs =
             "<PreferencesQueryRs requestID=\"2\" statusCode=\"0\" statusSeverity=\"Info\" statusMessage=\"Status OK\">\n<PreferencesRet>\n<AccountingPreferences>\n<IsUsingClassTracking>false</IsUsingClassTracking>\n</AccountingPreferences>\n</PreferencesRet>\n</PreferencesQueryRs>\n"
         return "<?xml version=\"1.0\" ?>\n<QBXML>\n<QBXMLMsgsRs>\n" + host + company + prefs + "</QBXMLMsgsRs>\n</QBXML>\n"
