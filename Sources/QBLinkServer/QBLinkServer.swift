@@ -46,6 +46,11 @@ public struct QBLinkServer: Sendable {
                 buffer = try await request.collectBody(upTo: maxBody)
             } catch let error as HTTPError where error.status == .contentTooLarge {
                 return Self.tooLarge(maxBody)
+            } catch {
+                let fault = SOAPFault(.client, "the request body could not be read: \(error)")
+                return Response(
+                    status: .badRequest, headers: [.contentType: Self.xmlContentType, .connection: "close"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: SOAPCodec.encode(fault))))
             }
             let reply = await service.respond(
                 body: Array(buffer.readableBytesView), soapAction: request.headers[Self.soapAction],

@@ -32,7 +32,9 @@ public enum SessionLookup: Sendable {
 }
 
 extension Store {
-    static let sessionSelect = """
+    static let sessionSelect = "SELECT sessions.*, users.name AS user_name FROM sessions JOIN users ON users.id = sessions.user_id"
+    /// For listings: also counts each session's logged calls.
+    static let sessionListSelect = """
         SELECT sessions.*, users.name AS user_name,
                (SELECT COUNT(*) FROM exchanges WHERE exchanges.session_id = sessions.id) AS calls
         FROM sessions JOIN users ON users.id = sessions.user_id
@@ -80,7 +82,7 @@ extension Store {
 
     public func session(id: Int64) throws -> Session {
         try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: Self.sessionSelect + " WHERE sessions.id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: Self.sessionListSelect + " WHERE sessions.id = ?", arguments: [id]) else {
                 throw StoreError.noSuchSession(String(id))
             }
             return Session(row: row)
@@ -90,7 +92,7 @@ extension Store {
     /// Recent sessions, newest first.
     public func sessions(userName: String? = nil, limit: Int = 20) throws -> [Session] {
         try pool.read { db in
-            var sql = Self.sessionSelect
+            var sql = Self.sessionListSelect
             var arguments: StatementArguments = []
             if let userName {
                 sql += " WHERE users.name = ?"

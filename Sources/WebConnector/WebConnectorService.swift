@@ -35,24 +35,22 @@ public final class WebConnectorService: Sendable {
     public func respond(body: [UInt8], soapAction: String?, contentType: String?) async -> Reply {
         let started = DispatchTime.now().uptimeNanoseconds
         var context = Context()
-        let methodName: String
+        var methodName = "(refused)"
+        var ticket: String?
         let reply: Reply
-        let call: SOAPCall
         do {
-            call = try SOAPCodec.decode(body: body, soapAction: soapAction, contentType: contentType)
+            let call = try SOAPCodec.decode(body: body, soapAction: soapAction, contentType: contentType)
             methodName = call.method.rawValue
+            ticket = call.ticket
             do {
                 let result = try await dispatch(call, &context)
                 reply = Reply(status: 200, body: SOAPCodec.encode(call.method, result))
             } catch {
-                logger.error(
-                    "internal error", metadata: ["method": "\(methodName)", "error": "\(error)"])
+                logger.error("internal error", metadata: ["method": "\(methodName)", "error": "\(error)"])
                 reply = Reply(
                     status: 500, body: SOAPCodec.encode(SOAPFault(.server, "qblink could not complete \(methodName): \(error)")))
             }
         } catch {
-            call = SOAPCall(method: .serverVersion, parameters: [:])
-            methodName = "(refused)"
             logger.warning("refused a request", metadata: ["reason": "\(error.message)"])
             reply = Reply(status: 500, body: SOAPCodec.encode(error))
         }
@@ -61,7 +59,7 @@ public final class WebConnectorService: Sendable {
         do {
             try store.logExchange(
                 Exchange(
-                    at: now(), method: methodName, ticket: call.ticket, userName: context.userName,
+                    at: now(), method: methodName, ticket: ticket, userName: context.userName,
                     sessionID: context.sessionID, durationMS: elapsed, httpStatus: reply.status, requestBody: text,
                     responseBody: reply.body))
         } catch {
