@@ -23,12 +23,16 @@ let package = Package(
         // Pure layers: no I/O.
         .target(name: "XMLKit", dependencies: ["CLibXML2"]),
         .target(name: "QBXML", dependencies: ["XMLKit"]),
+        .target(name: "Settlement", dependencies: ["QBXML"]),
 
         // The only owner of the database.
         .target(name: "Store", dependencies: [
             "COpenSSL",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+
+        // Enqueue plans: transactions with the lookups and additions of what they name.
+        .target(name: "Planner", dependencies: ["QBXML", "Store"]),
 
         // SOAP codec and .qwc (pure) plus the session service over the Store.
         .target(name: "WebConnector", dependencies: [
@@ -47,24 +51,25 @@ let package = Package(
         ]),
 
         .executableTarget(name: "qblink", dependencies: [
-            "QBLinkServer", "WebConnector", "QBXML", "Store",
+            "QBLinkServer", "WebConnector", "QBXML", "Store", "Settlement", "Planner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test helpers shared by the test targets: a fake QuickBooks, a Web Connector client, a test server.
         .target(name: "QBLinkTestSupport", dependencies: [
-            "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer",
+            "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Planner", "Settlement",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/QBLinkTestSupport"),
 
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [
-            "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport",
+            "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Planner", "Settlement",
         ]),
     ]
 )

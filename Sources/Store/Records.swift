@@ -60,6 +60,16 @@ public struct QueueItem: Sendable, Equatable, Codable {
     public var statusSeverity: String?
     public var statusMessage: String?
     public var response: String?
+    /// For list lookups ("ensure" items): the Add sent when the lookup finds nothing.
+    public var addBody: String?
+    /// For list lookups: "Customer:amazon summary".
+    public var ensureKey: String?
+    /// For list lookups: `create` or `fail` when QuickBooks lacks it.
+    public var ensurePolicy: String?
+    /// A human name for the item, e.g. "customer 'Amazon Summary'".
+    public var label: String?
+    /// The settlement it belongs to (row id in `settlements`).
+    public var settlementRow: Int64?
 
     init(row: Row) {
         id = row["id"]
@@ -84,7 +94,15 @@ public struct QueueItem: Sendable, Equatable, Codable {
         statusSeverity = row["status_severity"]
         statusMessage = row["status_message"]
         response = row["response"]
+        addBody = row["add_body"]
+        ensureKey = row["ensure_key"]
+        ensurePolicy = row["ensure_policy"]
+        label = row["label"]
+        settlementRow = row["settlement_row"]
     }
+
+    /// A list lookup still in its query phase.
+    public var isLookupPhase: Bool { ensureKey != nil && type.hasSuffix("Query") }
 }
 
 public enum SessionState: String, Sendable, Codable {

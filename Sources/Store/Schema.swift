@@ -83,6 +83,35 @@ enum Schema {
                 CREATE INDEX exchanges_session ON exchanges(session_id, id);
                 """)
         }
+        migrator.registerMigration("v2: prerequisites, list lookups, settlements") { db in
+            try db.execute(sql: """
+                CREATE TABLE settlements (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    settlement_id TEXT NOT NULL,
+                    source TEXT,
+                    total_cents INTEGER NOT NULL,
+                    currency TEXT,
+                    period TEXT,
+                    enqueued_at DATETIME NOT NULL,
+                    replaced_at DATETIME,
+                    UNIQUE (user_id, settlement_id)
+                );
+                ALTER TABLE queue ADD COLUMN add_body TEXT;
+                ALTER TABLE queue ADD COLUMN ensure_key TEXT;
+                ALTER TABLE queue ADD COLUMN ensure_policy TEXT;
+                ALTER TABLE queue ADD COLUMN label TEXT;
+                ALTER TABLE queue ADD COLUMN settlement_row INTEGER REFERENCES settlements(id) ON DELETE SET NULL;
+                CREATE INDEX queue_ensure ON queue(user_id, ensure_key, state);
+                CREATE INDEX queue_settlement ON queue(settlement_row);
+                CREATE TABLE prerequisites (
+                    item_id INTEGER NOT NULL REFERENCES queue(id) ON DELETE CASCADE,
+                    prerequisite_id INTEGER NOT NULL REFERENCES queue(id) ON DELETE CASCADE,
+                    PRIMARY KEY (item_id, prerequisite_id)
+                );
+                CREATE INDEX prerequisites_reverse ON prerequisites(prerequisite_id);
+                """)
+        }
         return migrator
     }
 }

@@ -8,6 +8,8 @@ public enum ItemOutcome: Sendable, Equatable {
     case inDoubt(message: String)
     /// Back to the queue; `solo` sends it alone next time (to isolate a request QuickBooks cannot parse).
     case requeue(solo: Bool, message: String?)
+    /// A list lookup found nothing: the item becomes its Add, queued.
+    case advance(type: String, body: String, message: String)
 }
 
 /// The requests one sendRequestXML carries.
@@ -165,9 +167,17 @@ extension Store {
                 }
                 batch.lookups = lookups
             } else {
+                try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
                 var bytes = 0
+                // Oldest first, and only items whose prerequisites are all done.
                 let cursor = try Row.fetchCursor(
-                    db, sql: Self.itemSelect + " WHERE queue.user_id = ? AND queue.state = 'queued' ORDER BY queue.id",
+                    db,
+                    sql: Self.itemSelect + """
+                         WHERE queue.user_id = ? AND queue.state = 'queued'
+                           AND NOT EXISTS (SELECT 1 FROM prerequisites p JOIN queue q2 ON q2.id = p.prerequisite_id
+                                           WHERE p.item_id = queue.id AND q2.state != 'done')
+                         ORDER BY queue.id
+                        """,
                     arguments: [session.userID])
                 var chosen: [QueueItem] = []
                 var refused: [(QueueItem, String)] = []
@@ -287,6 +297,10 @@ extension Store {
                 sql: "UPDATE queue SET state = 'in-doubt', status_message = ?, updated_at = ? WHERE id = ?",
                 arguments: [message, now, id])
             try db.execute(sql: "UPDATE sessions SET in_doubt_count = in_doubt_count + 1 WHERE id = ?", arguments: [sessionID])
+        case .advance(let type, let body, let message):
+            try db.execute(
+                sql: "UPDATE queue SET state = 'queued', type = ?, body = ?, status_message = ?, updated_at = ? WHERE id = ?",
+                arguments: [type, body, message, now, id])
         case .requeue(let solo, let message):
             try db.execute(
                 sql: "UPDATE queue SET state = 'queued', solo = ?, status_message = COALESCE(?, status_message), updated_at = ? WHERE id = ?",
@@ -294,8 +308,40 @@ extension Store {
         }
     }
 
+    /// Queued items waiting for a prerequisite that failed or was cancelled fail too, naming it; repeated
+    /// until nothing changes, so a chain (account → item → transaction) fails all the way.
+    static func failItemsWithFailedPrerequisites(_ db: Database, userID: Int64, sessionID: Int64, now: Date) throws {
+        while true {
+            let rows = try Row.fetchAll(
+                db, sql: """
+                    SELECT p.item_id, q2.label, q2.type, q2.state, q2.status_code, q2.status_message
+                    FROM prerequisites p JOIN queue q1 ON q1.id = p.item_id JOIN queue q2 ON q2.id = p.prerequisite_id
+                    WHERE q1.user_id = ? AND q1.state = 'queued' AND q2.state IN ('failed', 'cancelled')
+                    ORDER BY p.item_id, q2.id
+                    """, arguments: [userID])
+            if rows.isEmpty { return }
+            var reasons: [Int64: [String]] = [:]
+            for row in rows {
+                let label: String = row["label"] ?? row["type"]
+                let state: String = row["state"]
+                let why: String = state == "cancelled" ? "cancelled" : (row["status_message"] ?? "failed")
+                reasons[row["item_id"], default: []].append("\(label): \(why)")
+            }
+            for (id, list) in reasons {
+                try db.execute(
+                    sql: "UPDATE queue SET state = 'failed', status_code = NULL, status_severity = NULL, status_message = ?, updated_at = ? WHERE id = ?",
+                    arguments: ["not sent, because a prerequisite failed — " + list.joined(separator: "; "), now, id])
+                try db.execute(sql: "UPDATE sessions SET failed_count = failed_count + 1 WHERE id = ?", arguments: [sessionID])
+            }
+        }
+    }
+
     @discardableResult
     static func markInFlightInDoubt(_ db: Database, sessionID: Int64, now: Date, reason: String) throws -> Int {
+        // A query changes nothing in QuickBooks: whatever became of it, it can simply be asked again.
+        try db.execute(
+            sql: "UPDATE queue SET state = 'queued', updated_at = ? WHERE session_id = ? AND state = 'sent' AND type LIKE '%Query'",
+            arguments: [now, sessionID])
         try db.execute(
             sql: """
                 UPDATE queue SET state = 'in-doubt', status_message = ?, updated_at = ?

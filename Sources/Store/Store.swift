@@ -36,6 +36,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchSession(String)
     case invalidState(item: Int64, state: ItemState, action: String)
     case invalidName(String)
+    case settlementExists(String, enqueuedAt: Date, counts: [ItemState: Int])
 
     public var description: String {
         switch self {
@@ -53,6 +54,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "queue item \(item) is \(state.rawValue); only failed or in-doubt items can be \(action)"
         case .invalidName(let reason):
             return reason
+        case .settlementExists(let id, let at, let counts):
+            let total = counts.values.reduce(0, +)
+            let parts = ItemState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
+            return "settlement \(id) was already enqueued for this user on \(at.formatted(.iso8601)): \(counts[.done] ?? 0) of its \(total) transactions are done (\(parts.joined(separator: ", "))). Use --replace to replace the ones not yet sent."
+
         }
     }
 }

@@ -124,7 +124,7 @@ extension WebConnectorService {
                         outcomes[item.id] = Self.lookupOutcome(item, rs)
                     }
                 } else if let rs = byID[String(item.id)] {
-                    outcomes[item.id] = Self.outcome(rs)
+                    outcomes[item.id] = item.isLookupPhase ? Self.ensureOutcome(item, rs) : Self.outcome(rs)
                 }
             }
             return outcomes
@@ -142,6 +142,26 @@ extension WebConnectorService {
         return .done(
             txnID: rs.txnID, listID: rs.listID, statusCode: rs.statusCode, severity: rs.statusSeverity,
             message: rs.statusMessage, response: xml)
+    }
+
+    /// A list lookup: found → done (with its ListID); missing → its Add goes next (policy create) or it
+    /// fails naming what is missing (policy fail); an error → failed.
+    static func ensureOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {
+        let label = item.label ?? item.ensureKey ?? item.type
+        let missing = rs.statusCode == 1 || rs.statusCode == 500 || (!rs.isError && rs.rets.isEmpty)
+        if !missing {
+            if rs.isError { return outcome(rs) }
+            return .done(
+                txnID: nil, listID: rs.listID, statusCode: rs.statusCode, severity: rs.statusSeverity,
+                message: "\(label) exists in QuickBooks", response: rs.rets.map { $0.serialized() }.joined())
+        }
+        guard item.ensurePolicy != "fail", let addBody = item.addBody else {
+            return .failed(
+                statusCode: rs.statusCode, severity: rs.statusSeverity,
+                message: "\(label) does not exist in QuickBooks (missing-list policy: fail); add it in QuickBooks, then retry", response: nil)
+        }
+        let addType = (try? XMLReader.parse(addBody)).map { String($0.name.dropLast(2)) } ?? "Add"
+        return .advance(type: addType, body: addBody, message: "\(label) is not in QuickBooks yet; adding it")
     }
 
     static func lookupOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {

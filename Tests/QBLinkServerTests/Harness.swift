@@ -1,5 +1,6 @@
 import Foundation
 import QBLinkTestSupport
+import Planner
 import QBXML
 import Store
 import WebConnector

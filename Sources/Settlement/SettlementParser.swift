@@ -1,0 +1,229 @@
+/// Streams an Amazon settlement report (tab-separated Flat File V2 or V1): feed it chunks of bytes as they
+/// are read, get every amount as a `SettlementEntry`, and at the end the summary row, checked against the
+/// sum of the amounts. Memory stays flat whatever the file's size. Pure: the caller does the reading.
+public struct SettlementParser {
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    private var columns: Columns?
+    private var header: SettlementHeader?
+    private var summaryLine = 0
+    private var sum = 0
+    private var rows = 0
+    private var firstMarketplace = ""
+    private var fields: [Range<Int>] = []
+
+    public init() {
+        pending.reserveCapacity(4096)
+        fields.reserveCapacity(40)
+    }
+
+    /// Feeds the next bytes of the file; `emit` receives each amount read.
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (SettlementEntry) -> Void) throws(SettlementError) {
+        let bytes = chunk.bindMemory(to: UInt8.self)
+        var lineStart = 0
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            if bytes[i] == 0x0A {
+                if pending.isEmpty {
+                    try handleLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<i]), emit: emit)
+                } else {
+                    pending.append(contentsOf: bytes[lineStart..<i])
+                    let line = pending
+                    pending.removeAll(keepingCapacity: true)
+                    try line.withUnsafeBufferPointer { p throws(SettlementError) in try handleLine(p, emit: emit) }
+                }
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        if lineStart < n { pending.append(contentsOf: bytes[lineStart..<n]) }
+    }
+
+    public mutating func feed(_ bytes: [UInt8], emit: (SettlementEntry) -> Void) throws(SettlementError) {
+        try bytes.withUnsafeBytes { raw in Result { () throws(SettlementError) in try feed(raw, emit: emit) } }.get()
+    }
+
+    /// Ends the file: checks that there was a summary row and that the amounts add up to its total.
+    public mutating func finish(emit: (SettlementEntry) -> Void) throws(SettlementError) -> SettlementHeader {
+        if !pending.isEmpty {
+            let line = pending
+            pending.removeAll()
+            try line.withUnsafeBufferPointer { p throws(SettlementError) in try handleLine(p, emit: emit) }
+        }
+        guard columns != nil else { throw SettlementError(line: 0, "the file is empty; expected an Amazon settlement report") }
+        guard var header else {
+            throw SettlementError(line: 0, "no summary row (the first data row, with settlement-start-date and total-amount)")
+        }
+        header.rows = rows
+        header.amountsCents = sum
+        header.marketplace = firstMarketplace
+        guard sum == header.totalCents else {
+            throw SettlementError(
+                line: summaryLine,
+                "the report does not reconcile: its amounts add up to \(Cents.format(sum)) but total-amount is \(Cents.format(header.totalCents)) (difference \(Cents.format(sum - header.totalCents))); Amazon re-issues such reports on request")
+        }
+        return header
+    }
+
+    // MARK: - Lines
+
+    private mutating func handleLine(_ raw: UnsafeBufferPointer<UInt8>, emit: (SettlementEntry) -> Void) throws(SettlementError) {
+        lineNumber += 1
+        var line = raw
+        if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+        if lineNumber == 1, line.count >= 3, line[0] == 0xEF, line[1] == 0xBB, line[2] == 0xBF {
+            line = UnsafeBufferPointer(rebasing: line.dropFirst(3))
+        }
+        splitFields(line)
+        guard let columns else {
+            columns = try Columns(header: fields.map { Self.text(line, $0) }, line: lineNumber)
+            return
+        }
+        if fields.allSatisfy({ Self.isBlank(line, $0) }) { return }  // blank or all-tab line
+        try handleRow(line, columns, emit: emit)
+    }
+
+    private mutating func splitFields(_ line: UnsafeBufferPointer<UInt8>) {
+        fields.removeAll(keepingCapacity: true)
+        var start = 0
+        for i in 0..<line.count where line[i] == 0x09 {
+            fields.append(start..<i)
+            start = i + 1
+        }
+        fields.append(start..<line.count)
+    }
+
+    private func field(_ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index >= 0, index < fields.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(rebasing: line[fields[index]])
+    }
+
+    private func string(_ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> String {
+        guard index >= 0, index < fields.count else { return "" }
+        return Self.text(line, fields[index])
+    }
+
+    private mutating func handleRow(_ line: UnsafeBufferPointer<UInt8>, _ c: Columns, emit: (SettlementEntry) -> Void) throws(SettlementError) {
+        let id = string(line, c.settlementID)
+        if header == nil {
+            guard !Self.isBlank(line, fields[safe: c.totalAmount]) || !Self.isBlank(line, fields[safe: c.start]) else {
+                throw SettlementError(line: lineNumber, "the first data row must be the summary row (settlement-start-date, total-amount)")
+            }
+            let total: Int
+            do { total = try Cents.parse(field(line, c.totalAmount)) } catch {
+                throw SettlementError(line: lineNumber, "total-amount '\(string(line, c.totalAmount))': \(error)")
+            }
+            func date(_ index: Int, _ name: String) throws(SettlementError) -> DayDate? {
+                let f = field(line, index)
+                if Self.isBlank(f) { return nil }
+                guard let d = DayDate.parse(f) else {
+                    throw SettlementError(line: lineNumber, "\(name) '\(string(line, index))' is not a date qblink knows")
+                }
+                return d
+            }
+            header = SettlementHeader(
+                settlementID: id, format: c.format, start: try date(c.start, "settlement-start-date"),
+                end: try date(c.end, "settlement-end-date"), deposit: try date(c.deposit, "deposit-date"),
+                totalCents: total, currency: string(line, c.currency).trimmed, marketplace: "", rows: 0, amountsCents: 0)
+            summaryLine = lineNumber
+            return
+        }
+        if !id.isEmpty && id != header!.settlementID {
+            throw SettlementError(line: lineNumber, "settlement-id \(id) differs from the summary row's \(header!.settlementID): one file holds one settlement")
+        }
+        if !Self.isBlank(line, fields[safe: c.totalAmount]) {
+            throw SettlementError(line: lineNumber, "a second summary row (total-amount is set again)")
+        }
+        rows += 1
+        let transactionType = string(line, c.transactionType).trimmed
+        let marketplace = string(line, c.marketplace).trimmed
+        if firstMarketplace.isEmpty && !marketplace.isEmpty { firstMarketplace = marketplace }
+        let fulfillment = string(line, c.fulfillment).trimmed
+        var posted: DayDate?
+        let postedField = field(line, c.postedDate)
+        if !Self.isBlank(postedField) {
+            guard let d = DayDate.parse(postedField) else {
+                throw SettlementError(line: lineNumber, "posted-date '\(string(line, c.postedDate))' is not a date qblink knows")
+            }
+            posted = d
+        }
+        let sku = string(line, c.sku).trimmed
+        var quantity: Int?
+        let quantityField = field(line, c.quantity)
+        if !Self.isBlank(quantityField) {
+            guard let q = Int(string(line, c.quantity).trimmed) else {
+                throw SettlementError(line: lineNumber, "quantity-purchased '\(string(line, c.quantity))' is not a whole number")
+            }
+            quantity = q
+        }
+        var entry = SettlementEntry(
+            line: lineNumber, transactionType: transactionType, amountType: "", amountDescription: "", cents: 0,
+            fulfillment: fulfillment, posted: posted, sku: sku, quantity: quantity, marketplace: marketplace)
+        switch c.format {
+        case .flatFileV2:
+            entry.amountType = string(line, c.amountType).trimmed
+            entry.amountDescription = string(line, c.amountDescription).trimmed
+            entry.cents = try amount(line, c.amount, "amount")
+            sum += entry.cents
+            emit(entry)
+        case .flatFileV1:
+            var emitted = false
+            for slot in c.v1Slots {
+                let f = field(line, slot.amount)
+                if Self.isBlank(f) { continue }
+                var e = entry
+                e.cents = try amount(line, slot.amount, slot.name)
+                e.amountType = slot.amountType ?? transactionType
+                e.amountDescription = slot.typeColumn.map { string(line, $0).trimmed } ?? slot.fixedDescription ?? transactionType
+                if e.amountDescription.isEmpty { e.amountDescription = slot.fixedDescription ?? transactionType }
+                sum += e.cents
+                emit(e)
+                emitted = true
+            }
+            if !emitted && (quantity != nil) {
+                entry.isQuantityOnly = true
+                emit(entry)
+            }
+        }
+    }
+
+    private func amount(_ line: UnsafeBufferPointer<UInt8>, _ index: Int, _ name: String) throws(SettlementError) -> Int {
+        do {
+            return try Cents.parse(field(line, index))
+        } catch {
+            throw SettlementError(line: lineNumber, "\(name) '\(string(line, index))': \(error)")
+        }
+    }
+
+    // MARK: - Bytes to text
+
+    static func isBlank(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>?) -> Bool {
+        guard let range else { return true }
+        return isBlank(UnsafeBufferPointer(rebasing: line[range]))
+    }
+
+    static func isBlank(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
+        f.allSatisfy { $0 == 0x20 || $0 == 0x0D }
+    }
+
+    /// UTF-8 when the bytes are UTF-8, else Windows-1252 (what Seller Central's European downloads use).
+    static func text(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        let f = UnsafeBufferPointer(rebasing: line[range])
+        if !f.contains(where: { $0 >= 0x80 }) { return String(decoding: f, as: UTF8.self) }
+        if let utf8 = String(validating: f, as: UTF8.self) { return utf8 }
+        return Windows1252.decode(f)
+    }
+}
+
+extension Array where Element == Range<Int> {
+    subscript(safe index: Int) -> Range<Int>? { index >= 0 && index < count ? self[index] : nil }
+}
+
+extension String {
+    var trimmed: String {
+        guard let first = firstIndex(where: { $0 != " " }) else { return "" }
+        let last = lastIndex(where: { $0 != " " })!
+        return String(self[first...last])
+    }
+}

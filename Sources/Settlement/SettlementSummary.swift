@@ -1,0 +1,43 @@
+import QBXML
+
+/// What one settlement report becomes: the transactions to post, the list elements they need, and the
+/// reconciliation to the deposit.
+public struct SettlementSummary: Sendable, Codable {
+    public struct Transaction: Sendable, Codable {
+        /// `orders`, `refunds` or `adjustments`.
+        public var role: String
+        /// The group label: `AFN`, `MFN`, `2024-10`, `AFN 2024-10`, `all`, or `settlement`.
+        public var group: String
+        public var transaction: QBTransaction
+        /// What this transaction adds to the deposit (negative for a credit memo).
+        public var depositCents: Int
+        /// Report rows behind it.
+        public var rows: Int
+    }
+
+    public struct Unmapped: Sendable, Codable, Equatable {
+        public var transactionType: String
+        public var amountType: String
+        public var amountDescription: String
+        public var cents: Int
+        public var rows: Int
+        public var firstLine: Int
+    }
+
+    public var header: SettlementHeader
+    public var source: String
+    public var mappingGroup: SettlementMapping.GroupMode
+    public var transactions: [Transaction]
+    /// Accounts, then customers, then items: everything the transactions name.
+    public var requirements: [ListRequirement]
+    public var unmapped: [Unmapped]
+    /// SKUs whose item name had to be shortened to QuickBooks' 31 characters.
+    public var shortenedSKUs: [String: String]
+
+    public var receiptsCents: Int { transactions.filter { $0.transaction.kind != .creditMemo }.reduce(0) { $0 + $1.transaction.totalCents } }
+    public var creditMemosCents: Int { transactions.filter { $0.transaction.kind == .creditMemo }.reduce(0) { $0 + $1.transaction.totalCents } }
+    /// Receipts minus credit memos.
+    public var postedCents: Int { receiptsCents - creditMemosCents }
+    /// True when what is posted nets, to the cent, to the settlement's total-amount (the deposit).
+    public var reconciles: Bool { postedCents == header.totalCents }
+}
