@@ -6,9 +6,9 @@ import Testing
     @Test func migratesAndReopens() throws {
         let t = try TempStore()
         defer { t.remove() }
-        #expect(try t.store.appliedMigrations() == ["v1: users, queue, sessions, exchanges"])
+        #expect(try t.store.appliedMigrations() == ["v1: users, queue, sessions, exchanges", "v2: prerequisites, list lookups, settlements"])
         let again = try Store(path: t.store.path)
-        #expect(try again.appliedMigrations().count == 1)
+        #expect(try again.appliedMigrations().count == 2)
         #expect(FileManager.default.fileExists(atPath: t.store.path + "-wal"))
     }
 
