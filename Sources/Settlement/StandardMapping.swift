@@ -77,6 +77,8 @@ extension SettlementMapping {
             Rule(amountType: "ItemPrice", amountDescription: "RestockingFee", role: .sale, item: "Amazon Restocking Fees"),
             Rule(amountType: "ItemPrice", amountDescription: "RegulatoryFee", role: .sale, item: "Amazon Regulatory Fees"),
             Rule(amountType: "ItemWithheldTax", role: .withheldTax),
+            Rule(amountDescription: "MarketplaceFacilitator*", role: .withheldTax),  // V1 writes them as item fees
+            Rule(amountDescription: "LowValueGoodsTax*", role: .withheldTax),
             Rule(amountType: "Promotion", role: .sale, item: "Amazon Promotions"),
             Rule(amountType: "ItemFees", amountDescription: "Commission", role: .fee, item: "Amazon Commission"),
             Rule(amountType: "ItemFees", amountDescription: "RefundCommission", role: .fee, item: "Amazon Commission"),
