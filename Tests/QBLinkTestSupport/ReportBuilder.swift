@@ -16,6 +16,22 @@ public struct ReportBuilder {
         public var quantity: Int?
         public var marketplace: String
         public var orderID: String
+
+        public init(
+            type: String, amountType: String, description: String, cents: Int, fulfillment: String, posted: (Int, Int, Int),
+            sku: String, quantity: Int?, marketplace: String, orderID: String
+        ) {
+            self.type = type
+            self.amountType = amountType
+            self.description = description
+            self.cents = cents
+            self.fulfillment = fulfillment
+            self.posted = posted
+            self.sku = sku
+            self.quantity = quantity
+            self.marketplace = marketplace
+            self.orderID = orderID
+        }
     }
 
     public var settlementID = "21871512981"

@@ -1,0 +1,223 @@
+import Foundation
+import QBLinkTestSupport
+import QBXML
+import Settlement
+import Testing
+
+@Suite struct SummaryTests {
+    func summarize(_ b: ReportBuilder, v1: Bool = false, _ configure: (inout SettlementMapping) -> Void = { _ in }) throws -> SettlementSummary {
+        var mapping = SettlementMapping.standard
+        configure(&mapping)
+        return try Settlement.summarize(Array((v1 ? b.v1() : b.v2()).utf8), source: "test.txt", mapping: mapping)
+    }
+
+    /// A transaction's lines as they count toward the deposit (a credit memo's lines negated back).
+    func lines(_ s: SettlementSummary, _ role: String, group: String? = nil) -> [QBTransaction.Line] {
+        guard let t = s.transactions.first(where: { $0.role == role && (group == nil || $0.group == group) }) else { return [] }
+        let sign = t.transaction.kind == .creditMemo ? -1 : 1
+        return t.transaction.lines.map { line in
+            var l = line
+            l.amountCents = line.amountCents.map { $0 * sign }
+            return l
+        }
+    }
+
+    func amount(_ lines: [QBTransaction.Line], _ item: String, description: String? = nil) -> Int? {
+        let matching = lines.filter { $0.item == item && (description == nil || $0.description == description) }
+        return matching.isEmpty ? nil : matching.reduce(0) { $0 + ($1.amountCents ?? 0) }
+    }
+
+    @Test func usMarketplaceFacilitatorTaxIsANetZeroPairOffTheSalesTaxLiability() throws {
+        var b = ReportBuilder()
+        b.order("TM-ATRNS-LL", cents: 6899, tax: 630)
+        b.order("TM-ATRNS-LL", cents: 6899, tax: 630)
+        let s = try summarize(b)
+        let orders = lines(s, "orders")
+        #expect(amount(orders, "TM-ATRNS-LL") == 13798)
+        #expect(orders.first { $0.item == "TM-ATRNS-LL" }?.quantity == "2")  // once per order item, not per row
+        #expect(amount(orders, "Marketplace Facilitator Tax", description: "Marketplace facilitator tax collected") == 1260)
+        #expect(amount(orders, "Marketplace Facilitator Tax", description: "Marketplace facilitator tax withheld by Amazon") == -1260)
+        #expect(amount(orders, "SalesTax") == nil)
+        #expect(s.reconciles)
+        let taxAccount = s.requirements.first { $0.name == "Marketplace Facilitator Tax" && $0.kindName == "Item" }
+        #expect(taxAccount?.kind == .item(type: .otherCharge, account: "Marketplace Facilitator Tax"))
+    }
+
+    @Test func sellerCollectedTaxGoesToTheSalesTaxItem() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 10000, tax: 825, withheld: false)
+        b.order("SKU-B", cents: 5000, tax: 400)
+        let s = try summarize(b)
+        let orders = lines(s, "orders")
+        #expect(amount(orders, "SalesTax") == 825)
+        #expect(amount(orders, "Marketplace Facilitator Tax", description: "Marketplace facilitator tax collected") == 400)
+        #expect(s.requirements.contains { $0.name == "Sales Tax Payable" && $0.kind == .account(type: "OtherCurrentLiability") })
+    }
+
+    @Test func channelsMonthsAndGroupModesAllReconcile() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 2000, channel: "AFN", posted: (2024, 10, 30))
+        b.order("SKU-A", cents: 3000, channel: "MFN", posted: (2024, 11, 2))
+        b.order("SKU-B", cents: 4000, channel: "AFN", posted: (2024, 11, 3))
+        b.refund("SKU-A", cents: 2000, channel: "AFN", posted: (2024, 11, 4))
+        b.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -1500)
+        b.other("other-transaction", "other-transaction", "Previous Reserve Amount Balance", cents: 900)
+        var groups: [SettlementMapping.GroupMode: [String]] = [:]
+        for mode in SettlementMapping.GroupMode.allCases {
+            let s = try summarize(b) { $0.group = mode }
+            #expect(s.reconciles, "\(mode)")
+            groups[mode] = s.transactions.map { "\($0.role) \($0.group)" }
+        }
+        #expect(groups[.channel] == ["orders AFN", "orders MFN", "refunds AFN", "adjustments settlement"])
+        #expect(groups[.month] == ["orders 2024-10", "orders 2024-11", "refunds 2024-11", "adjustments settlement"])
+        #expect(groups[.channelMonth] == ["orders AFN 2024-10", "orders AFN 2024-11", "orders MFN 2024-11", "refunds AFN 2024-11", "adjustments settlement"])
+        #expect(groups[.none] == ["orders all", "refunds all", "adjustments settlement"])
+        // Month groups are dated in their month; the rest at the settlement's end.
+        let byMonth = try summarize(b) { $0.group = .month }
+        #expect(byMonth.transactions.map(\.transaction.txnDate) == ["2024-10-31", "2024-11-06", "2024-11-06", "2024-11-06"])
+        // Reserves land in the adjustments transaction, never dropped.
+        #expect(amount(lines(byMonth, "adjustments"), "Amazon Reserve") == -600)
+    }
+
+    @Test func refundsBecomeACreditMemoWithoutQuantities() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 5000)
+        b.refund("SKU-A", cents: 5000, tax: 300)
+        let s = try summarize(b)
+        let memo = try #require(s.transactions.first { $0.role == "refunds" })
+        #expect(memo.transaction.kind == .creditMemo)
+        #expect(memo.transaction.depositAccount == nil)
+        let sku = try #require(memo.transaction.lines.first { $0.item == "SKU-A" })
+        #expect(sku.amountCents == 5000)
+        #expect(sku.quantity == nil)
+        #expect(amount(memo.transaction.lines, "Amazon Commission") == -(750 - 150))  // returned commission less refund fee
+        #expect(s.reconciles)
+    }
+
+    @Test func aNegativeSettlementPostsCreditMemosNeverNegativeReceipts() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 1000, commission: -300, fba: -900)  // fees exceed the sale
+        b.other("ServiceFee", "Cost of Advertising", "TransactionTotalAmount", cents: -25000)
+        b.other("other-transaction", "other-transaction", "Successful charge", cents: 5000)
+        let s = try summarize(b)
+        #expect(s.header.totalCents < 0)
+        #expect(s.reconciles)
+        for t in s.transactions {
+            #expect(t.transaction.totalCents >= 0)
+        }
+        let orders = try #require(s.transactions.first { $0.role == "orders" })
+        #expect(orders.transaction.kind == .creditMemo)
+        #expect(orders.depositCents == -200)
+        let adjustments = try #require(s.transactions.first { $0.role == "adjustments" })
+        #expect(adjustments.transaction.kind == .creditMemo)
+        #expect(amount(adjustments.transaction.lines, "Amazon Advertising") == 25000)
+    }
+
+    @Test func feesOffMoveFeesToTheAdjustmentsTransaction() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 1000, commission: -150, fba: -300)
+        let s = try summarize(b) { $0.fees = false }
+        #expect(amount(lines(s, "orders"), "Amazon Commission") == nil)
+        #expect(amount(lines(s, "adjustments"), "Amazon Commission") == -150)
+        #expect(amount(lines(s, "adjustments"), "Amazon FBA Fees") == -300)
+        #expect(s.reconciles)
+    }
+
+    @Test func unknownTypesLandOnAVisibleUnmappedItem() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 1000)
+        b.other("Mystery", "Brand New Type", "Never Seen", cents: 777)
+        b.rows.append(.init(type: "Order", amountType: "ItemFees", description: "QuantumFee", cents: -11, fulfillment: "AFN", posted: (2024, 10, 26), sku: "SKU-A", quantity: 1, marketplace: "Amazon.com", orderID: "1"))
+        let s = try summarize(b)
+        #expect(s.unmapped.map(\.amountDescription) == ["Never Seen", "QuantumFee"])
+        #expect(amount(lines(s, "adjustments"), "Amazon Unmapped") == 777)
+        #expect(amount(lines(s, "orders"), "Amazon Unmapped") == -11)
+        #expect(s.requirements.contains { $0.name == "Amazon Unmapped" })
+        #expect(s.reconciles)
+    }
+
+    @Test func longSKUsAreShortenedDeterministicallyWithoutCollisions() throws {
+        let long1 = "VERY-LONG-SKU-NAME-FOR-A-PRODUCT-RED-XL"
+        let long2 = "VERY-LONG-SKU-NAME-FOR-A-PRODUCT-RED-XXL"
+        var b = ReportBuilder()
+        b.order(long1, cents: 1000)
+        b.order(long2, cents: 2000)
+        b.order("A:B", cents: 500)
+        let s = try summarize(b)
+        let n1 = try #require(s.shortenedSKUs[long1])
+        let n2 = try #require(s.shortenedSKUs[long2])
+        #expect(n1.count <= 31 && n2.count <= 31 && n1 != n2)
+        #expect(n1 == ItemNames.forSKU(long1))
+        #expect(s.shortenedSKUs["A:B"] == "A-B")  // ':' would make a sub-item in QuickBooks
+        let line = try #require(lines(s, "orders").first { $0.item == n1 })
+        #expect(line.description == long1)
+        // An explicit mapping wins.
+        let mapped = try summarize(b) { $0.skus[long1] = "Red XL" }
+        #expect(lines(mapped, "orders").contains { $0.item == "Red XL" })
+    }
+
+    @Test func refNumbersAreShortDeterministicAndDistinct() throws {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 1000, channel: "AFN")
+        b.order("SKU-A", cents: 1000, channel: "MFN")
+        b.refund("SKU-A", cents: 1000)
+        b.other("other-transaction", "other-transaction", "Storage Fee", cents: -100)
+        let first = try summarize(b).transactions.compactMap(\.transaction.refNumber)
+        let again = try summarize(b).transactions.compactMap(\.transaction.refNumber)
+        #expect(first == again)
+        #expect(first == ["0A1PQFF9-O1", "0A1PQFF9-O2", "0A1PQFF9-R1", "0A1PQFF9-A1"])
+        #expect(Set(first).count == first.count && first.allSatisfy { $0.count <= 11 })
+        #expect(RefNumbers.settlementPart("ABC-123").count == 8)
+    }
+
+    @Test func ukGermanAndV1ReportsReconcile() throws {
+        var uk = ReportBuilder()
+        uk.dateStyle = .eu
+        uk.currency = "GBP"
+        uk.marketplace = "Amazon.co.uk"
+        uk.order("UK-SKU", cents: 3999, tax: 667)
+        let ukSummary = try summarize(uk) { $0.customerByMarketplace["Amazon.co.uk"] = "Amazon UK Summary" }
+        #expect(ukSummary.reconciles)
+        #expect(ukSummary.transactions.allSatisfy { $0.transaction.customer == "Amazon UK Summary" })
+
+        var de = ReportBuilder()
+        de.dateStyle = .eu
+        de.commaDecimals = true
+        de.currency = "EUR"
+        de.marketplace = "Amazon.de"
+        de.order("DE-SKU", cents: 5420, tax: 379)
+        de.refund("DE-SKU", cents: 5420)
+        #expect(try summarize(de).reconciles)
+
+        var v1 = ReportBuilder()
+        v1.order("CA-SKU", cents: 6000, quantity: 2, shipping: 500, fba: -825)
+        v1.refund("CA-SKU", cents: 3000)
+        v1.other("Subscription Fee", "other-transaction", "Subscription Fee", cents: -2999)
+        let s = try summarize(v1, v1: true)
+        #expect(s.header.format == .flatFileV1)
+        #expect(s.reconciles)
+        #expect(lines(s, "orders").first { $0.item == "CA-SKU" }?.quantity == "2")
+        #expect(amount(lines(s, "adjustments"), "Amazon Subscription") == -2999)
+    }
+
+    @Test(.enabled(if: SharedReference.isAvailable && SharedReference.hasXmllint, "needs ../shared/ref and xmllint"))
+    func everyGeneratedRequestValidatesAgainstTheSchema() throws {
+        var summaries: [SettlementSummary] = []
+        var b = ReportBuilder()
+        b.order("SKU-A & <B>", cents: 1000, shipping: 100, tax: 80)
+        b.refund("SKU-A & <B>", cents: 1000)
+        b.other("ServiceFee", "Cost of Advertising", "TransactionTotalAmount", cents: -5000)
+        summaries.append(try summarize(b))
+        for name in RealReportTests.samples {
+            summaries.append(try Settlement.summarize(SharedReference.bytes("settlement/samples/\(name)"), source: name))
+        }
+        var bodies: [String] = []
+        for s in summaries {
+            for r in s.requirements { bodies += [r.queryBody, r.addBody] }
+            bodies += s.transactions.map { QBRequestWriter.add($0.transaction) }
+        }
+        let message = QBXMLRequestMessage.build(
+            version: QBXMLVersion("13.0")!, requests: bodies.enumerated().map { (String($0.offset + 1), $0.element) })
+        try SchemaCheck.validate(message)
+    }
+}
