@@ -184,6 +184,8 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
         do {
             let partial = try decoder.decode(PartialMapping.self, from: data)
             mapping = partial.merged(over: .standard)
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw MappingError(message: "\(Self.path(context.codingPath)): \(context.debugDescription)")
         } catch let DecodingError.dataCorrupted(context) {
             throw MappingError(message: "not valid JSON: \(context.debugDescription) \(context.underlyingError.map { "(\($0))" } ?? "")")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {

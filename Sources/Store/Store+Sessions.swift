@@ -242,7 +242,10 @@ extension Store {
                 try Self.apply(db, outcome, to: item.id, sessionID: sessionID, now: now)
             }
             try db.execute(sql: "UPDATE sessions SET awaiting_response = 0 WHERE id = ?", arguments: [sessionID])
-            let session = Session(row: try Row.fetchOne(db, sql: Self.sessionSelect + " WHERE sessions.id = ?", arguments: [sessionID])!)
+            var session = Session(row: try Row.fetchOne(db, sql: Self.sessionSelect + " WHERE sessions.id = ?", arguments: [sessionID])!)
+            // What can no longer be sent fails now, so that the percentage counts only work that can still happen.
+            try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
+            session = Session(row: try Row.fetchOne(db, sql: Self.sessionSelect + " WHERE sessions.id = ?", arguments: [sessionID])!)
             return try Self.progress(db, session: session)
         }
     }

@@ -8,7 +8,7 @@ import Store
 struct SettlementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settlement", abstract: "Turn Amazon settlement reports into summary sales receipts and credit memos.",
-        subcommands: [Preview.self, EnqueueSettlement.self])
+        subcommands: [Preview.self, EnqueueSettlement.self, Mapping.self])
 
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -189,5 +189,16 @@ struct SummaryJSON: Encodable {
         unmapped = s.unmapped
         shortenedSKUs = s.shortenedSKUs
         requirements = s.requirements.map(\.label)
+    }
+}
+
+extension SettlementCommand {
+    struct Mapping: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the standard mapping (the same as Resources/settlement-mapping.json), to copy and edit.")
+
+        func run() async throws {
+            print(SettlementMapping.standard.json(), terminator: "")
+        }
     }
 }

@@ -40,6 +40,8 @@ public final class FakeQuickBooks: @unchecked Sendable {
     /// Elements whose presence makes QuickBooks refuse the whole message as unparseable (a stand-in for
     /// schema violations).
     public var unparseableElements: Set<String> = ["Bogus"]
+    /// Names whose Add QuickBooks refuses (3180), as a damaged or locked list would.
+    public var refusedAdds: Set<String> = []
 
     public init() {}
 
@@ -179,6 +181,9 @@ public final class FakeQuickBooks: @unchecked Sendable {
             return reply(rq, code: 3070, severity: "Error", message: "The string \"\(name)\" in the field \"Name\" is too long.")
         }
         let fullName = add.child("ParentRef")?.childText("FullName").map { "\($0):\(name)" } ?? name
+        if refusedAdds.contains(name) {
+            return reply(rq, code: 3180, severity: "Error", message: "There was an error when saving a \(type) list, element \"\(name)\". QuickBooks error message: This list has been modified by another user.")
+        }
         let ns = namespace(of: type)
         if _lists.contains(where: { namespace(of: $0.type) == ns && $0.fullName.lowercased() == fullName.lowercased() }) {
             return reply(rq, code: 3100, severity: "Error", message: "The name \"\(name)\" of the list element is already in use.")

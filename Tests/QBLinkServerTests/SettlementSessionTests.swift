@@ -1,0 +1,126 @@
+import Foundation
+import Planner
+import QBLinkTestSupport
+import QBXML
+import Settlement
+import Store
+import Testing
+
+@Suite struct SettlementSessionTests {
+    static func report(id: String = "21871512981") -> ReportBuilder {
+        var b = ReportBuilder()
+        b.settlementID = id
+        b.order("TM-ATRNS-LL", cents: 6899, tax: 630, fba: -584, channel: "AFN")
+        b.order("TM-ATRNS-LR", cents: 6899, quantity: 2, shipping: 499, channel: "AFN")
+        b.order("HANDMADE-1", cents: 2500, channel: "MFN")
+        b.refund("TM-ATRNS-LL", cents: 6899, tax: 630)
+        b.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -5000)
+        b.other("ServiceFee", "Cost of Advertising", "TransactionTotalAmount", cents: -1999)
+        return b
+    }
+
+    @discardableResult
+    func enqueue(_ h: Harness, _ b: ReportBuilder, mapping: SettlementMapping = .standard, replace: Bool = false) throws -> (SettlementSummary, EnqueueResult) {
+        let summary = try Settlement.summarize(Array(b.v2().utf8), source: "report.txt", mapping: mapping)
+        let plan = Planner.plan(
+            requirements: summary.requirements, transactions: summary.transactions.map(\.transaction),
+            missingPolicy: mapping.missing.rawValue, source: "report.txt")
+        let record = SettlementRecord(
+            settlementID: summary.header.settlementID, source: "report.txt", totalCents: summary.header.totalCents,
+            currency: summary.header.currency, period: "")
+        return (summary, try h.store.enqueue(plan: plan, userName: "amazon", settlement: record, replace: replace))
+    }
+
+    /// Receipts minus credit memos, in QuickBooks.
+    func net(_ qb: FakeQuickBooks) -> Int {
+        qb.transactions.reduce(0) { $0 + ($1.type == "CreditMemo" ? -$1.totalCents : $1.totalCents) }
+    }
+
+    @Test func aSettlementPostsIntoAFreshCompanyFileNettingToTheDeposit() async throws {
+        let h = try await Harness()
+        let b = Self.report()
+        let (summary, result) = try enqueue(h, b)
+        #expect(result.inserted.count == summary.requirements.count + summary.transactions.count)
+        let run = try await h.run()
+        #expect(run.progress.last == 100)
+        #expect(run.requests.count <= 5, "a settlement should post in a handful of round trips, took \(run.requests.count)")
+        let notDone = try h.store.items().filter { $0.state != .done }.map { "\($0.type) \($0.statusMessage ?? "")" }
+        #expect(notDone.isEmpty, "\(notDone)")
+        let qb = h.quickBooks
+        #expect(qb.transactions(ofType: "SalesReceipt").count == summary.transactions.filter { $0.transaction.kind == .salesReceipt }.count)
+        #expect(qb.transactions(ofType: "CreditMemo").count == summary.transactions.filter { $0.transaction.kind == .creditMemo }.count)
+        #expect(qb.transactions.count == summary.transactions.count)
+        #expect(net(qb) == b.totalCents)
+        // Every list element was made once.
+        for requirement in summary.requirements {
+            let type = requirement.kindName == "Item" ? qb.lists.first { $0.fullName == requirement.name }?.type ?? "?" : requirement.kindName
+            #expect(qb.count(ofListType: type, named: requirement.name) == 1, "\(requirement.label)")
+        }
+        #expect(qb.lists.contains { $0.type == "ItemNonInventory" && $0.fullName == "TM-ATRNS-LL" })
+        #expect(qb.lists.contains { $0.type == "Account" && $0.fullName == "Amazon Reserved Balances" })
+
+        // The next settlement finds the customer, items and accounts already there.
+        let before = qb.lists.count
+        try enqueue(h, Self.report(id: "21871512999"))
+        let second = try await h.run()
+        #expect(second.progress.last == 100)
+        #expect(qb.lists.count == before)
+        #expect(net(qb) == 2 * b.totalCents)
+        await h.finish()
+    }
+
+    @Test func theFailPolicyNamesWhatIsMissingAndSendsNoTransaction() async throws {
+        let h = try await Harness()
+        var mapping = SettlementMapping.standard
+        mapping.missing = .fail
+        let (summary, _) = try enqueue(h, Self.report(), mapping: mapping)
+        let run = try await h.run()
+        #expect(run.progress.last == 100)
+        #expect(h.quickBooks.transactions.isEmpty)
+        #expect(h.quickBooks.lists.count == 2)  // only what the harness seeded
+        let failed = try h.store.items(state: .failed)
+        #expect(failed.count == summary.requirements.count + summary.transactions.count)
+        let receipt = try #require(failed.first { $0.type == "SalesReceiptAdd" })
+        #expect(receipt.statusMessage?.contains("customer 'Amazon Summary' does not exist in QuickBooks") == true)
+        #expect(receipt.attempts == 0)
+        await h.finish()
+    }
+
+    @Test func aFailedPrerequisiteHoldsBackOnlyTheTransactionsThatNeedIt() async throws {
+        let h = try await Harness()
+        h.quickBooks.refusedAdds = ["Amazon Advertising"]
+        let (summary, _) = try enqueue(h, Self.report())
+        _ = try await h.run()
+        let adjustments = try #require(try h.store.items().first { $0.refNumber == summary.transactions.last?.transaction.refNumber })
+        #expect(adjustments.state == .failed)
+        #expect(adjustments.attempts == 0)
+        #expect(adjustments.statusMessage?.contains("item 'Amazon Advertising'") == true)
+        #expect(h.quickBooks.transactions.count == summary.transactions.count - 1)
+        #expect(!h.quickBooks.transactions.contains { $0.refNumber == adjustments.refNumber })
+        await h.finish()
+    }
+
+    @Test func enqueueingASettlementTwiceIsRefusedAndReplaceKeepsWhatWasSent() async throws {
+        let h = try await Harness()
+        let (summary, _) = try enqueue(h, Self.report())
+        do {
+            try enqueue(h, Self.report())
+            Issue.record("a second enqueue was accepted")
+        } catch let error as StoreError {
+            #expect("\(error)".contains("already enqueued"))
+            #expect("\(error)".contains("0 of its \(summary.transactions.count) transactions are done"))
+        }
+        // Nothing sent yet: --replace replaces every transaction.
+        let (_, replaced) = try enqueue(h, Self.report(), replace: true)
+        #expect(replaced.replaced == summary.transactions.count)
+        #expect(replaced.kept == 0)
+        _ = try await h.run()
+        #expect(h.quickBooks.transactions.count == summary.transactions.count)
+        // Everything sent: --replace keeps them all, and nothing is posted twice.
+        let (_, again) = try enqueue(h, Self.report(), replace: true)
+        #expect(again.kept == summary.transactions.count)
+        _ = try await h.run()
+        #expect(h.quickBooks.transactions.count == summary.transactions.count)
+        await h.finish()
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import QBLinkTestSupport
+import Settlement
+import Testing
+
+@Suite struct MappingTests {
+    @Test func theResourcesFileIsTheStandardMapping() throws {
+        let url = SharedReference.packageRoot.appendingPathComponent("Resources/settlement-mapping.json")
+        let data = try Data(contentsOf: url)
+        #expect(try SettlementMapping.load(json: data) == .standard)
+        #expect(String(decoding: data, as: UTF8.self) == SettlementMapping.standard.json(),
+                "Resources/settlement-mapping.json is out of date: swift run qblink settlement mapping > Resources/settlement-mapping.json")
+        #expect(SettlementMapping.standard.problems().isEmpty)
+    }
+
+    @Test func aFileMayChangeOnlySomeKeys() throws {
+        let json = #"{"customer": "Amazon US", "group": "month", "fees": false, "missing": "fail", "skus": {"LONG": "Short"}, "accounts": {"Amazon Clearing": "Bank"}}"#
+        let m = try SettlementMapping.load(json: Data(json.utf8))
+        #expect(m.customer == "Amazon US")
+        #expect(m.group == .month)
+        #expect(!m.fees)
+        #expect(m.missing == .fail)
+        #expect(m.skus["LONG"] == "Short")
+        #expect(m.accounts["Amazon Clearing"] == "Bank")
+        #expect(m.accounts["Amazon Sales"] == "Income")  // merged, not replaced
+        #expect(m.rules == SettlementMapping.standard.rules)
+    }
+
+    @Test func problemsSayWhereAndWhat() {
+        func message(_ json: String) -> String {
+            do {
+                _ = try SettlementMapping.load(json: Data(json.utf8))
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message("{").contains("not valid JSON"))
+        #expect(message(#"{"group": "weekly"}"#).contains("$.group"))
+        #expect(message(#"{"fees": "yes"}"#).contains("$.fees"))
+        #expect(message(#"{"accounts": {"Amazon Sales": "Revenue"}}"#).contains("accounts.Amazon Sales: 'Revenue' is not a QuickBooks account type"))
+        #expect(message(#"{"rules": [{"transactionType": "*", "amountType": "*", "amountDescription": "*", "role": "fee"}]}"#).contains("rules[0]: a fee rule needs an item"))
+        #expect(message(#"{"rules": [{"transactionType": "*", "amountType": "*", "amountDescription": "*", "role": "fee", "item": "Nope"}]}"#).contains("rules[0]: item 'Nope' is not in items"))
+        #expect(message(#"{"depositAccount": "Checking"}"#).contains("depositAccount: 'Checking' is not in accounts"))
+        #expect(message(#"{"customer": "A customer name that is far too long for QuickBooks"}"#).contains("customer"))
+    }
+}
