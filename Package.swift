@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "qblink", targets: ["qblink"]),
+        .executable(name: "settlement-bench", targets: ["SettlementBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -61,6 +62,9 @@ let package = Package(
             "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Planner", "Settlement",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/QBLinkTestSupport"),
+
+        // Benchmark (not a test): parse and summarise a synthetic 1,000,000-row settlement report.
+        .executableTarget(name: "SettlementBench", dependencies: ["Settlement"]),
 
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),

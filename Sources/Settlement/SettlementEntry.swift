@@ -23,6 +23,12 @@ public struct SettlementEntry: Sendable, Equatable {
     public var marketplace: String
     /// V1 "quantity" rows carry a SKU and a quantity but no amount.
     public var isQuantityOnly: Bool
+    /// Small ids the parser gives repeated values (the same within one parse), so that summarising a million
+    /// rows hashes integers rather than strings. -1 when unknown.
+    public var kindID = -1
+    public var skuID = -1
+    public var channelID = -1
+    public var marketplaceID = -1
 
     public init(
         line: Int, transactionType: String, amountType: String, amountDescription: String, cents: Int,

@@ -11,6 +11,17 @@ public struct SettlementParser {
     private var rows = 0
     private var firstMarketplace = ""
     private var fields: [Range<Int>] = []
+    private var interner = Interner()
+    private var kinds: [KindKey: Int] = [:]
+    private var lastPostedBytes: [UInt8] = []
+    private var lastPosted: DayDate?
+    private var headerIDBytes: [UInt8] = []
+
+    struct KindKey: Hashable {
+        var t: Int
+        var a: Int
+        var d: Int
+    }
 
     public init() {
         pending.reserveCapacity(4096)
@@ -105,7 +116,17 @@ public struct SettlementParser {
     }
 
     private mutating func handleRow(_ line: UnsafeBufferPointer<UInt8>, _ c: Columns, emit: (SettlementEntry) -> Void) throws(SettlementError) {
-        let id = string(line, c.settlementID)
+        let idField = trimmedField(line, c.settlementID)
+        if header != nil {
+            if idField.count > 0 && !idField.elementsEqual(headerIDBytes) {
+                throw SettlementError(
+                    line: lineNumber,
+                    "settlement-id \(string(line, c.settlementID).trimmed) differs from the summary row's \(header!.settlementID): one file holds one settlement")
+            }
+        } else {
+            headerIDBytes = Array(idField)
+        }
+        let id = header == nil ? string(line, c.settlementID).trimmed : ""
         if header == nil {
             guard !Self.isBlank(line, fields[safe: c.totalAmount]) || !Self.isBlank(line, fields[safe: c.start]) else {
                 throw SettlementError(line: lineNumber, "the first data row must be the summary row (settlement-start-date, total-amount)")
@@ -129,41 +150,55 @@ public struct SettlementParser {
             summaryLine = lineNumber
             return
         }
-        if !id.isEmpty && id != header!.settlementID {
-            throw SettlementError(line: lineNumber, "settlement-id \(id) differs from the summary row's \(header!.settlementID): one file holds one settlement")
-        }
         if !Self.isBlank(line, fields[safe: c.totalAmount]) {
             throw SettlementError(line: lineNumber, "a second summary row (total-amount is set again)")
         }
         rows += 1
-        let transactionType = string(line, c.transactionType).trimmed
-        let marketplace = string(line, c.marketplace).trimmed
+        let tt = intern(line, c.transactionType)
+        let mp = intern(line, c.marketplace)
+        let ful = intern(line, c.fulfillment)
+        let skuID = intern(line, c.sku)
+        let marketplace = interner[mp]
         if firstMarketplace.isEmpty && !marketplace.isEmpty { firstMarketplace = marketplace }
-        let fulfillment = string(line, c.fulfillment).trimmed
         var posted: DayDate?
-        let postedField = field(line, c.postedDate)
-        if !Self.isBlank(postedField) {
-            guard let d = DayDate.parse(postedField) else {
-                throw SettlementError(line: lineNumber, "posted-date '\(string(line, c.postedDate))' is not a date qblink knows")
+        let postedField = trimmedField(line, c.postedDate)
+        if postedField.count > 0 {
+            if postedField.elementsEqual(lastPostedBytes) {
+                posted = lastPosted
+            } else {
+                guard let d = DayDate.parse(postedField) else {
+                    throw SettlementError(line: lineNumber, "posted-date '\(string(line, c.postedDate))' is not a date qblink knows")
+                }
+                posted = d
+                lastPosted = d
+                lastPostedBytes = Array(postedField)
             }
-            posted = d
         }
-        let sku = string(line, c.sku).trimmed
         var quantity: Int?
-        let quantityField = field(line, c.quantity)
-        if !Self.isBlank(quantityField) {
-            guard let q = Int(string(line, c.quantity).trimmed) else {
-                throw SettlementError(line: lineNumber, "quantity-purchased '\(string(line, c.quantity))' is not a whole number")
+        let quantityField = trimmedField(line, c.quantity)
+        if quantityField.count > 0 {
+            var q = 0
+            for b in quantityField {
+                guard b >= 0x30 && b <= 0x39, q < 100_000_000 else {
+                    throw SettlementError(line: lineNumber, "quantity-purchased '\(string(line, c.quantity))' is not a whole number")
+                }
+                q = q * 10 + Int(b - 0x30)
             }
             quantity = q
         }
         var entry = SettlementEntry(
-            line: lineNumber, transactionType: transactionType, amountType: "", amountDescription: "", cents: 0,
-            fulfillment: fulfillment, posted: posted, sku: sku, quantity: quantity, marketplace: marketplace)
+            line: lineNumber, transactionType: interner[tt], amountType: "", amountDescription: "", cents: 0,
+            fulfillment: interner[ful], posted: posted, sku: interner[skuID], quantity: quantity, marketplace: marketplace)
+        entry.skuID = skuID
+        entry.channelID = ful
+        entry.marketplaceID = mp
         switch c.format {
         case .flatFileV2:
-            entry.amountType = string(line, c.amountType).trimmed
-            entry.amountDescription = string(line, c.amountDescription).trimmed
+            let at = intern(line, c.amountType)
+            let d = intern(line, c.amountDescription)
+            entry.amountType = interner[at]
+            entry.amountDescription = interner[d]
+            entry.kindID = kind(tt, at, d)
             entry.cents = try amount(line, c.amount, "amount")
             sum += entry.cents
             emit(entry)
@@ -174,9 +209,12 @@ public struct SettlementParser {
                 if Self.isBlank(f) { continue }
                 var e = entry
                 e.cents = try amount(line, slot.amount, slot.name)
-                e.amountType = slot.amountType ?? transactionType
-                e.amountDescription = slot.typeColumn.map { string(line, $0).trimmed } ?? slot.fixedDescription ?? transactionType
-                if e.amountDescription.isEmpty { e.amountDescription = slot.fixedDescription ?? transactionType }
+                let at = slot.amountType.map { internConstant($0) } ?? tt
+                var d = slot.typeColumn.map { intern(line, $0) } ?? -1
+                if d < 0 || interner[d].isEmpty { d = slot.fixedDescription.map { internConstant($0) } ?? tt }
+                e.amountType = interner[at]
+                e.amountDescription = interner[d]
+                e.kindID = kind(tt, at, d)
                 sum += e.cents
                 emit(e)
                 emitted = true
@@ -186,6 +224,33 @@ public struct SettlementParser {
                 emit(entry)
             }
         }
+    }
+
+    private mutating func kind(_ t: Int, _ a: Int, _ d: Int) -> Int {
+        let key = KindKey(t: t, a: a, d: d)
+        if let id = kinds[key] { return id }
+        let id = kinds.count
+        kinds[key] = id
+        return id
+    }
+
+    private mutating func intern(_ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
+        interner.intern(trimmedField(line, index)) { Self.text($0, 0..<$0.count) }
+    }
+
+    private mutating func internConstant(_ text: String) -> Int {
+        var copy = text
+        return copy.withUTF8 { p in interner.intern(p) { Self.text($0, 0..<$0.count) } }
+    }
+
+    /// The field without surrounding spaces (and a stray CR).
+    private func trimmedField(_ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let f = field(line, index)
+        var s = 0
+        var e = f.count
+        while s < e, f[s] == 0x20 { s += 1 }
+        while e > s, f[e - 1] == 0x20 || f[e - 1] == 0x0D { e -= 1 }
+        return UnsafeBufferPointer(rebasing: f[s..<e])
     }
 
     private func amount(_ line: UnsafeBufferPointer<UInt8>, _ index: Int, _ name: String) throws(SettlementError) -> Int {

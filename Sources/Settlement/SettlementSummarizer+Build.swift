@@ -7,10 +7,10 @@ extension SettlementSummarizer {
         let end = header.end ?? header.deposit ?? header.start
         // Amounts without a posted date belong to the settlement's last month.
         var merged: [GroupKey: Group] = [:]
-        for (key, group) in groups {
+        for (i, key) in groupKeys.enumerated() {
             var k = key
-            if (mapping.group == .month || mapping.group == .channelMonth) && k.month.isEmpty { k.month = end?.monthKey ?? "undated" }
-            merged[k] = merged[k].map { $0.merging(group) } ?? group
+            if (mapping.group == .month || mapping.group == .channelMonth) && k.month < 0, let end { k.month = end.year * 12 + end.month - 1 }
+            merged[k] = merged[k].map { $0.merging(groupList[i]) } ?? groupList[i]
         }
         let customer = mapping.customer(forMarketplace: header.marketplace)
         let period = "\(header.start?.description ?? "?") to \(header.end?.description ?? "?")"
@@ -30,18 +30,27 @@ extension SettlementSummarizer {
         var transactions: [SettlementSummary.Transaction] = []
         var usedItems: [String: ListRequirement] = [:]
         var index: [Family: Int] = [:]
-        for key in merged.keys.sorted(by: { ($0.family, $0.channel, $0.month) < ($1.family, $1.channel, $1.month) }) {
+        func channelLabel(_ k: GroupKey) -> String { k.channel >= 0 ? channels[k.channel] : "" }
+        func monthLabel(_ k: GroupKey) -> String {
+            k.month >= 0 ? DayDate(year: k.month / 12, month: k.month % 12 + 1, day: 1).monthKey : ""
+        }
+        func named(_ lines: [Int: Int]) -> [(String, Int)] {
+            lines.map { (items[$0.key], $0.value) }.filter { $0.1 != 0 }.sorted { $0.0 < $1.0 }
+        }
+        for key in merged.keys.sorted(by: { ($0.family, channelLabel($0), $0.month) < ($1.family, channelLabel($1), $1.month) }) {
             let group = merged[key]!
             var lines: [QBTransaction.Line] = []
-            for sku in group.skuCents.keys.sorted() where group.skuCents[sku] != 0 || (group.skuQuantity[sku] ?? 0) != 0 {
+            let skuLines = group.skuCents.map { (skus[$0.key], $0.value, group.skuQuantity[$0.key] ?? 0) }
+                .filter { $0.1 != 0 || $0.2 != 0 }.sorted { $0.0 < $1.0 }
+            for (sku, cents, count) in skuLines {
                 let name = try item(forSKU: sku)
                 usedItems[name.lowercased()] = ListRequirement(
                     name: name, kind: .item(type: mapping.skuItem.type, account: mapping.skuItem.account), description: sku)
-                let quantity = key.family == .orders ? group.skuQuantity[sku].flatMap { $0 > 0 ? String($0) : nil } : nil
-                lines.append(.init(item: name, description: sku, quantity: quantity, amountCents: group.skuCents[sku]!))
+                let quantity = key.family == .orders && count > 0 ? String(count) : nil
+                lines.append(.init(item: name, description: sku, quantity: quantity, amountCents: cents))
             }
-            for item in group.saleLines.keys.sorted() where group.saleLines[item] != 0 {
-                lines.append(.init(item: item, amountCents: group.saleLines[item]!))
+            for (item, cents) in named(group.saleLines) {
+                lines.append(.init(item: item, amountCents: cents))
             }
             let withheldByAmazon = -group.withheld
             let sellerTax = group.tax - withheldByAmazon
@@ -52,18 +61,18 @@ extension SettlementSummarizer {
                 lines.append(.init(item: mapping.facilitatorTaxItem, description: "Marketplace facilitator tax collected", amountCents: withheldByAmazon))
                 lines.append(.init(item: mapping.facilitatorTaxItem, description: "Marketplace facilitator tax withheld by Amazon", amountCents: -withheldByAmazon))
             }
-            for item in group.feeLines.keys.sorted() where group.feeLines[item] != 0 {
-                lines.append(.init(item: item, amountCents: group.feeLines[item]!))
+            for (item, cents) in named(group.feeLines) {
+                lines.append(.init(item: item, amountCents: cents))
             }
             guard !lines.isEmpty else { continue }
-            let label = [key.channel, key.month].filter { !$0.isEmpty }.joined(separator: " ")
+            let label = [channelLabel(key), monthLabel(key)].filter { !$0.isEmpty }.joined(separator: " ")
             let role = key.family == .orders ? "orders" : "refunds"
             let n = index[key.family, default: 0]
             index[key.family] = n + 1
             guard n < 35 else { throw SettlementError(line: 0, "more than 35 \(role) groups; choose a coarser --group") }
             var date = end
-            if !key.month.isEmpty, let d = end, let month = group.lastPosted ?? end {
-                date = min(month.lastDayOfMonth, d)
+            if key.month >= 0, let d = end {
+                date = min(DayDate(year: key.month / 12, month: key.month % 12 + 1, day: 1).lastDayOfMonth, d)
             }
             transactions.append(make(
                 role: role, group: label.isEmpty ? "all" : label, lines: lines, rows: group.rows, date: date,
@@ -71,9 +80,7 @@ extension SettlementSummarizer {
                 memo: "Amazon settlement \(header.settlementID) (\(period)), \(role)\(label.isEmpty ? "" : ", \(label)")",
                 customer: customer))
         }
-        let adjustmentLines = adjustments.keys.sorted().compactMap { item -> QBTransaction.Line? in
-            adjustments[item] == 0 ? nil : QBTransaction.Line(item: item, amountCents: adjustments[item]!)
-        }
+        let adjustmentLines = named(adjustments).map { QBTransaction.Line(item: $0.0, amountCents: $0.1) }
         if !adjustmentLines.isEmpty {
             transactions.append(make(
                 role: "adjustments", group: "settlement", lines: adjustmentLines, rows: adjustmentRows, date: end,

@@ -11,17 +11,22 @@ public struct SettlementSummarizer {
         static func < (a: Family, b: Family) -> Bool { a.rawValue < b.rawValue }
     }
 
+    /// A group: family, channel and month as small integers (hashing them is cheap).
     struct GroupKey: Hashable {
         var family: Family
-        var channel: String
-        var month: String
+        /// Index into `channels`, or -1.
+        var channel: Int
+        /// year * 12 + month - 1, or -1.
+        var month: Int
     }
 
     struct Group {
-        var skuCents: [String: Int] = [:]
-        var skuQuantity: [String: Int] = [:]
-        var saleLines: [String: Int] = [:]
-        var feeLines: [String: Int] = [:]
+        /// By SKU index (into `skus`).
+        var skuCents: [Int: Int] = [:]
+        var skuQuantity: [Int: Int] = [:]
+        /// By item index (into `items`).
+        var saleLines: [Int: Int] = [:]
+        var feeLines: [Int: Int] = [:]
         var tax = 0
         var withheld = 0
         var rows = 0
@@ -36,19 +41,37 @@ public struct SettlementSummarizer {
 
     enum Action {
         case sku
-        case sale(String)
-        case fee(String)
+        case sale(Int)
+        case fee(Int)
         case tax
         case withheld
-        case settlement(String)
+        case settlement(Int)
         case unmapped
     }
 
-    var groups: [GroupKey: Group] = [:]
-    var adjustments: [String: Int] = [:]
+    var groupIndex: [GroupKey: Int] = [:]
+    var groupKeys: [GroupKey] = []
+    var groupList: [Group] = []
+    var adjustments: [Int: Int] = [:]
     var adjustmentRows = 0
     var unmapped: [Triple: SettlementSummary.Unmapped] = [:]
-    var actions: [Triple: Action] = [:]
+    /// Actions (and the family of the transaction type) by the parser's kind id; a string-keyed cache for
+    /// entries made without ids.
+    var actionsByKind: [(Action, Family?)?] = []
+    var actions: [Triple: (Action, Family?)] = [:]
+    /// Whether a marketplace (by the parser's id) is "Non-Amazon" (Multi-Channel Fulfillment).
+    var nonAmazonByParserID: [Bool?] = []
+    /// SKU strings by index, with the parser's sku ids mapped to them.
+    var skus: [String] = []
+    var skuIndex: [String: Int] = [:]
+    var skuByParserID: [Int] = []
+    /// Channel strings by index, likewise.
+    var channels: [String] = []
+    var channelIndex: [String: Int] = [:]
+    var channelByParserID: [Int] = []
+    /// Item names by index.
+    var items: [String] = []
+    var itemIndex: [String: Int] = [:]
 
     public init(mapping: SettlementMapping) {
         self.mapping = mapping
@@ -61,105 +84,158 @@ public struct SettlementSummarizer {
         return nil
     }
 
-    func resolve(_ key: Triple, family: Family?) -> Action {
+    mutating func item(_ name: String) -> Int {
+        if let i = itemIndex[name] { return i }
+        items.append(name)
+        itemIndex[name] = items.count - 1
+        return items.count - 1
+    }
+
+    mutating func resolve(_ key: Triple, family: Family?) -> Action {
         guard let rule = mapping.rule(transactionType: key.t, amountType: key.a, amountDescription: key.d) else { return .unmapped }
         switch rule.role {
-        case .settlement: return .settlement(rule.item ?? mapping.unmappedItem)
+        case .settlement: return .settlement(item(rule.item ?? mapping.unmappedItem))
         case .principal: return family == nil ? .unmapped : .sku
-        case .sale: return family == nil ? .settlement(rule.item!) : .sale(rule.item!)
-        case .fee: return family == nil || !mapping.fees ? .settlement(rule.item!) : .fee(rule.item!)
-        case .tax: return family == nil ? .settlement(mapping.salesTaxItem) : .tax
-        case .withheldTax: return family == nil ? .settlement(mapping.facilitatorTaxItem) : .withheld
+        case .sale: return family == nil ? .settlement(item(rule.item!)) : .sale(item(rule.item!))
+        case .fee: return family == nil || !mapping.fees ? .settlement(item(rule.item!)) : .fee(item(rule.item!))
+        case .tax: return family == nil ? .settlement(item(mapping.salesTaxItem)) : .tax
+        case .withheldTax: return family == nil ? .settlement(item(mapping.facilitatorTaxItem)) : .withheld
         }
     }
 
-    public mutating func add(_ e: SettlementEntry) {
+    mutating func action(_ e: SettlementEntry) -> (Action, Family?) {
+        if e.kindID >= 0, e.kindID < actionsByKind.count, let cached = actionsByKind[e.kindID] { return cached }
+        let key = Triple(t: e.transactionType, a: e.amountType, d: e.amountDescription)
         let family = Self.family(e.transactionType)
+        let result = actions[key] ?? (resolve(key, family: family), family)
+        actions[key] = result
+        if e.kindID >= 0 {
+            while actionsByKind.count <= e.kindID { actionsByKind.append(nil) }
+            actionsByKind[e.kindID] = result
+        }
+        return result
+    }
+
+    mutating func isNonAmazon(_ e: SettlementEntry) -> Bool {
+        if e.marketplaceID >= 0, e.marketplaceID < nonAmazonByParserID.count, let known = nonAmazonByParserID[e.marketplaceID] { return known }
+        let value = e.marketplace.hasPrefix("Non-Amazon")
+        if e.marketplaceID >= 0 {
+            while nonAmazonByParserID.count <= e.marketplaceID { nonAmazonByParserID.append(nil) }
+            nonAmazonByParserID[e.marketplaceID] = value
+        }
+        return value
+    }
+
+    mutating func sku(_ e: SettlementEntry) -> Int {
+        if e.skuID >= 0, e.skuID < skuByParserID.count, skuByParserID[e.skuID] >= 0 { return skuByParserID[e.skuID] }
+        let name = e.sku.isEmpty ? "(no SKU)" : e.sku
+        let index = skuIndex[name] ?? {
+            skus.append(name)
+            return skus.count - 1
+        }()
+        skuIndex[name] = index
+        if e.skuID >= 0 {
+            while skuByParserID.count <= e.skuID { skuByParserID.append(-1) }
+            skuByParserID[e.skuID] = index
+        }
+        return index
+    }
+
+    mutating func channel(_ e: SettlementEntry) -> Int {
+        if e.channelID >= 0, e.channelID < channelByParserID.count, channelByParserID[e.channelID] >= 0 { return channelByParserID[e.channelID] }
+        let name = e.fulfillment.isEmpty ? "other" : e.fulfillment.uppercased()
+        let index = channelIndex[name] ?? {
+            channels.append(name)
+            return channels.count - 1
+        }()
+        channelIndex[name] = index
+        if e.channelID >= 0 {
+            while channelByParserID.count <= e.channelID { channelByParserID.append(-1) }
+            channelByParserID[e.channelID] = index
+        }
+        return index
+    }
+
+    /// The index of the entry's group in `groupList`, made when new.
+    mutating func group(_ e: SettlementEntry, _ family: Family) -> Int {
+        var key = GroupKey(family: family, channel: -1, month: -1)
+        switch mapping.group {
+        case .none: break
+        case .channel: key.channel = channel(e)
+        case .month: key.month = e.posted.map { $0.year * 12 + $0.month - 1 } ?? -1
+        case .channelMonth:
+            key.channel = channel(e)
+            key.month = e.posted.map { $0.year * 12 + $0.month - 1 } ?? -1
+        }
+        if let i = groupIndex[key] { return i }
+        groupKeys.append(key)
+        groupList.append(Group())
+        groupIndex[key] = groupList.count - 1
+        return groupList.count - 1
+    }
+
+    public mutating func add(_ e: SettlementEntry) {
         if e.isQuantityOnly {
             // V1 "quantity" rows: the quantity of an order item, on a row of its own.
-            guard family == .orders, let q = e.quantity, !e.sku.isEmpty, !e.marketplace.hasPrefix("Non-Amazon") else { return }
-            groups[groupKey(e, family!), default: Group()].skuQuantity[e.sku, default: 0] += q
+            guard Self.family(e.transactionType) == .orders, let q = e.quantity, !e.sku.isEmpty, !isNonAmazon(e) else { return }
+            let g = group(e, .orders)
+            groupList[g].skuQuantity[sku(e), default: 0] += q
             return
         }
-        let key = Triple(t: e.transactionType, a: e.amountType, d: e.amountDescription)
-        let action: Action
-        if let cached = actions[key] {
-            action = cached
-        } else {
-            action = resolve(key, family: family)
-            actions[key] = action
-        }
+        let (action, family) = action(e)
         switch action {
         case .unmapped:
+            let key = Triple(t: e.transactionType, a: e.amountType, d: e.amountDescription)
             var u = unmapped[key] ?? SettlementSummary.Unmapped(
                 transactionType: e.transactionType, amountType: e.amountType, amountDescription: e.amountDescription, cents: 0,
                 rows: 0, firstLine: e.line)
             u.cents += e.cents
             u.rows += 1
             unmapped[key] = u
+            let unmappedItem = item(mapping.unmappedItem)
             if let family {
-                groups[groupKey(e, family), default: Group()].add(line: mapping.unmappedItem, cents: e.cents, posted: e.posted)
+                let g = group(e, family)
+                groupList[g].add(line: unmappedItem, cents: e.cents, posted: e.posted)
             } else {
-                adjustments[mapping.unmappedItem, default: 0] += e.cents
+                adjustments[unmappedItem, default: 0] += e.cents
                 adjustmentRows += 1
             }
         case .settlement(let item):
             adjustments[item, default: 0] += e.cents
             adjustmentRows += 1
         case .sku:
-            let gk = groupKey(e, family!)
-            var g = groups[gk] ?? Group()
-            g.rows += 1
-            g.note(e.posted)
-            if e.marketplace.hasPrefix("Non-Amazon") && e.cents == 0 {
-                // Multi-Channel Fulfillment: a sale made elsewhere; only its fees belong here.
-            } else {
-                let sku = e.sku.isEmpty ? "(no SKU)" : e.sku
-                g.skuCents[sku, default: 0] += e.cents
-                if family == .orders, let q = e.quantity { g.skuQuantity[sku, default: 0] += q }
+            let g = group(e, family!)
+            groupList[g].rows += 1
+            groupList[g].note(e.posted)
+            // Multi-Channel Fulfillment rows (Principal 0.00 from a "Non-Amazon" marketplace) are sales made
+            // elsewhere: only their fees belong here.
+            if !(e.cents == 0 && isNonAmazon(e)) {
+                let s = sku(e)
+                groupList[g].skuCents[s, default: 0] += e.cents
+                if family == .orders, let q = e.quantity { groupList[g].skuQuantity[s, default: 0] += q }
             }
-            groups[gk] = g
         case .sale(let item):
-            groups[groupKey(e, family!), default: Group()].add(line: item, cents: e.cents, posted: e.posted)
+            let g = group(e, family!)
+            groupList[g].add(line: item, cents: e.cents, posted: e.posted)
         case .fee(let item):
-            let gk = groupKey(e, family!)
-            groups[gk, default: Group()].feeLines[item, default: 0] += e.cents
-            groups[gk]!.rows += 1
-            groups[gk]!.note(e.posted)
+            let g = group(e, family!)
+            groupList[g].feeLines[item, default: 0] += e.cents
+            groupList[g].rows += 1
+            groupList[g].note(e.posted)
         case .tax:
-            let gk = groupKey(e, family!)
-            groups[gk, default: Group()].tax += e.cents
-            groups[gk]!.rows += 1
+            let g = group(e, family!)
+            groupList[g].tax += e.cents
+            groupList[g].rows += 1
         case .withheld:
-            let gk = groupKey(e, family!)
-            groups[gk, default: Group()].withheld += e.cents
-            groups[gk]!.rows += 1
+            let g = group(e, family!)
+            groupList[g].withheld += e.cents
+            groupList[g].rows += 1
         }
-    }
-
-    func groupKey(_ e: SettlementEntry, _ family: Family) -> GroupKey {
-        let channel: String
-        let month: String
-        switch mapping.group {
-        case .none:
-            channel = ""
-            month = ""
-        case .channel:
-            channel = e.fulfillment.isEmpty ? "other" : e.fulfillment.uppercased()
-            month = ""
-        case .month:
-            channel = ""
-            month = e.posted?.monthKey ?? ""
-        case .channelMonth:
-            channel = e.fulfillment.isEmpty ? "other" : e.fulfillment.uppercased()
-            month = e.posted?.monthKey ?? ""
-        }
-        return GroupKey(family: family, channel: channel, month: month)
     }
 }
 
 extension SettlementSummarizer.Group {
-    mutating func add(line item: String, cents: Int, posted: DayDate?) {
+    mutating func add(line item: Int, cents: Int, posted: DayDate?) {
         saleLines[item, default: 0] += cents
         rows += 1
         note(posted)
