@@ -1,0 +1,111 @@
+import Foundation
+import QBLinkTestSupport
+import Testing
+
+@Suite(.enabled(if: CLIRunner.isAvailable, "the qblink executable is not built beside the tests"))
+struct SettlementCLITests {
+    let folder: TemporaryDirectory
+    var db: String { folder.path("cli.sqlite") }
+
+    init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner.run(args, database: db, stdin: stdin)
+    }
+
+    func report(_ id: String, end: (Int, Int, Int), name: String) throws -> String {
+        var b = ReportBuilder()
+        b.settlementID = id
+        b.end = end
+        b.order("SKU-A", cents: 5000, tax: 400)
+        b.order("SKU-B", cents: 2500, channel: "MFN")
+        b.refund("SKU-A", cents: 5000)
+        b.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -1000)
+        let path = folder.path(name)
+        try b.v2().write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func previewShowsTransactionsAndTheReconciliation() throws {
+        defer { folder.remove() }
+        let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
+        let text = try qblink("settlement", "preview", path)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("Sales receipt 0A1PQFF9-O1 — orders AFN"))
+        #expect(text.stdout.contains("Credit memo 0A1PQFF9-R1 — refunds AFN"))
+        #expect(text.stdout.contains("✓ reconciles to the cent"))
+        let json = try qblink("settlement", "preview", path, "--json", "--group", "none")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(parsed.first?["reconciles"] as? Bool == true)
+        #expect(parsed.first?["group"] as? String == "none")
+        #expect((parsed.first?["transactions"] as? [Any])?.count == 3)
+        #expect(try qblink("settlement", "preview", path).stdout == text.stdout)  // nothing changes between runs
+    }
+
+    @Test func aBrokenReportIsRefusedWholeWithFileLineAndReason() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        let path = try report("21871512981", end: (2024, 11, 6), name: "broken.txt")
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\t50.00\t", with: "\t50.0.0\t")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let refused = try qblink("settlement", "enqueue", path, "--user", "amazon")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("broken.txt: line 3: amount '50.0.0'"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("Nothing was enqueued"))
+        #expect(try qblink("queue").stdout.contains("No items"))
+    }
+
+    @Test func enqueuesOnceAndRefusesTheSameSettlementAgain() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
+        let queued = try qblink("settlement", "enqueue", path, "--user", "amazon")
+        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.stdout.contains("queued 2 sales receipt(s) and 2 credit memo(s)"), "\(queued.stdout)")
+        let again = try qblink("settlement", "enqueue", path, "--user", "amazon")
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already enqueued") && again.stderr.contains("--replace"))
+        let replaced = try qblink("settlement", "enqueue", path, "--user", "amazon", "--replace")
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        #expect(replaced.stdout.contains("4 earlier item(s) cancelled, 0 already sent and kept"))
+        let json = try JSONSerialization.jsonObject(with: Data(try qblink("queue", "--json", "--state", "queued").stdout.utf8)) as? [[String: Any]]
+        #expect(json?.contains { $0["type"] as? String == "CustomerQuery" } == true)
+        #expect(json?.filter { $0["type"] as? String == "SalesReceiptAdd" }.count == 2)
+    }
+
+    @Test func aFolderIsChosenBySettlementEndDate() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        let reports = folder.path("reports")
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        _ = try report("11111111111", end: (2024, 10, 9), name: "reports/a.txt")
+        _ = try report("22222222222", end: (2024, 10, 23), name: "reports/b.txt")
+        _ = try report("33333333333", end: (2024, 11, 6), name: "reports/c.txt")
+        try "not a report".write(toFile: folder.path("reports/notes.md"), atomically: true, encoding: .utf8)
+        #expect(try qblink("settlement", "preview", reports).stderr.contains("--from DATE --to DATE"))
+        let preview = try qblink("settlement", "preview", reports, "--from", "2024-10-10", "--to", "2024-11-30")
+        #expect(preview.status == 0, "\(preview.stderr)")
+        #expect(!preview.stdout.contains("Settlement 11111111111"))
+        #expect(preview.stdout.contains("Settlement 22222222222") && preview.stdout.contains("Settlement 33333333333"))
+        let queued = try qblink("settlement", "enqueue", reports, "--from", "2024-10-01", "--to", "2024-10-31", "--user", "amazon")
+        #expect(queued.status == 0, "\(queued.stderr)")
+        #expect(queued.stdout.contains("Settlement 11111111111") && queued.stdout.contains("Settlement 22222222222"))
+        #expect(!queued.stdout.contains("33333333333"))
+        #expect(try qblink("settlement", "preview", reports, "--from", "2030-01-01", "--to", "2030-12-31").stderr.contains("no settlement report ends"))
+    }
+
+    @Test func aBadMappingFileIsRefusedWithWhere() throws {
+        defer { folder.remove() }
+        let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
+        let config = folder.path("mapping.json")
+        try #"{"group": "channel", "accounts": {"Amazon Sales": "Sales"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let refused = try qblink("settlement", "preview", path, "--config", config)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("mapping.json: accounts.Amazon Sales: 'Sales' is not a QuickBooks account type"))
+        let mapping = try qblink("settlement", "mapping")
+        #expect(mapping.stdout.contains("\"customer\" : \"Amazon Summary\""))
+    }
+}
