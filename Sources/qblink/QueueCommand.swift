@@ -50,7 +50,7 @@ struct QueueCommand: AsyncParsableCommand {
                 print(try JSONOutput.encode(QueueItemJSON(item)))
                 return
             }
-            print("Item \(item.id): \(item.type) for \(item.userName)")
+            print("Item \(item.id): \(item.type) for \(item.userName)\(item.label.map { " — \($0)" } ?? "")")
             print("  state:       \(item.state.rawValue)")
             if let ref = item.refNumber { print("  RefNumber:   \(ref)") }
             if let source = item.source { print("  from:        \(source)") }
@@ -62,6 +62,11 @@ struct QueueCommand: AsyncParsableCommand {
                 let code = item.statusCode.map { "\($0) " } ?? ""
                 print("  QuickBooks:  \(code)\(item.statusSeverity ?? "") \(item.statusMessage ?? "")")
             }
+            let prerequisites = try store.prerequisites(of: item.id)
+            if !prerequisites.isEmpty {
+                print("  waits for:   " + prerequisites.map { "#\($0.id) \($0.label ?? $0.type) (\($0.state.rawValue))" }.joined(separator: ", "))
+            }
+            if let policy = item.ensurePolicy { print("  if missing:  \(policy == "fail" ? "fail (policy)" : "added") ") }
             print("  lookup if in doubt: \(item.lookupBody ?? "none (cannot be looked up)")")
             print("\nqbXML sent:\n\(item.body)")
             if let response = item.response { print("\nQuickBooks returned:\n\(response)") }
