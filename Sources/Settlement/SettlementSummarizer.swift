@@ -61,14 +61,9 @@ public struct SettlementSummarizer {
     var actions: [Triple: (Action, Family?)] = [:]
     /// Whether a marketplace (by the parser's id) is "Non-Amazon" (Multi-Channel Fulfillment).
     var nonAmazonByParserID: [Bool?] = []
-    /// SKU strings by index, with the parser's sku ids mapped to them.
-    var skus: [String] = []
-    var skuIndex: [String: Int] = [:]
-    var skuByParserID: [Int] = []
-    /// Channel strings by index, likewise.
-    var channels: [String] = []
-    var channelIndex: [String: Int] = [:]
-    var channelByParserID: [Int] = []
+    /// SKUs and channels by index, with the parser's ids mapped to them.
+    var skus = NameTable()
+    var channels = NameTable()
     /// Item names by index.
     var items: [String] = []
     var itemIndex: [String: Int] = [:]
@@ -127,33 +122,11 @@ public struct SettlementSummarizer {
     }
 
     mutating func sku(_ e: SettlementEntry) -> Int {
-        if e.skuID >= 0, e.skuID < skuByParserID.count, skuByParserID[e.skuID] >= 0 { return skuByParserID[e.skuID] }
-        let name = e.sku.isEmpty ? "(no SKU)" : e.sku
-        let index = skuIndex[name] ?? {
-            skus.append(name)
-            return skus.count - 1
-        }()
-        skuIndex[name] = index
-        if e.skuID >= 0 {
-            while skuByParserID.count <= e.skuID { skuByParserID.append(-1) }
-            skuByParserID[e.skuID] = index
-        }
-        return index
+        skus.index(parserID: e.skuID, name: e.sku.isEmpty ? "(no SKU)" : e.sku)
     }
 
     mutating func channel(_ e: SettlementEntry) -> Int {
-        if e.channelID >= 0, e.channelID < channelByParserID.count, channelByParserID[e.channelID] >= 0 { return channelByParserID[e.channelID] }
-        let name = e.fulfillment.isEmpty ? "other" : e.fulfillment.uppercased()
-        let index = channelIndex[name] ?? {
-            channels.append(name)
-            return channels.count - 1
-        }()
-        channelIndex[name] = index
-        if e.channelID >= 0 {
-            while channelByParserID.count <= e.channelID { channelByParserID.append(-1) }
-            channelByParserID[e.channelID] = index
-        }
-        return index
+        channels.index(parserID: e.channelID, name: e.fulfillment.isEmpty ? "other" : e.fulfillment.uppercased())
     }
 
     /// The index of the entry's group in `groupList`, made when new.
@@ -232,6 +205,31 @@ public struct SettlementSummarizer {
             groupList[g].rows += 1
         }
     }
+}
+
+/// Names by small index, remembering which parser id (if any) stands for which name, so that a row costs
+/// an array lookup rather than a string hash.
+struct NameTable {
+    private(set) var names: [String] = []
+    private var byName: [String: Int] = [:]
+    private var byParserID: [Int] = []
+
+    mutating func index(parserID: Int, name: @autoclosure () -> String) -> Int {
+        if parserID >= 0, parserID < byParserID.count, byParserID[parserID] >= 0 { return byParserID[parserID] }
+        let n = name()
+        let index = byName[n] ?? names.count
+        if index == names.count {
+            names.append(n)
+            byName[n] = index
+        }
+        if parserID >= 0 {
+            while byParserID.count <= parserID { byParserID.append(-1) }
+            byParserID[parserID] = index
+        }
+        return index
+    }
+
+    subscript(index: Int) -> String { names[index] }
 }
 
 extension SettlementSummarizer.Group {
