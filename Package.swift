@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "XMLKit", dependencies: ["CLibXML2"]),
         .target(name: "QBXML", dependencies: ["XMLKit"]),
         .target(name: "Settlement", dependencies: ["QBXML"]),
+        .target(name: "SalesDocument", dependencies: ["QBXML"]),
 
         // The only owner of the database.
         .target(name: "Store", dependencies: [
@@ -52,14 +53,14 @@ let package = Package(
         ]),
 
         .executableTarget(name: "qblink", dependencies: [
-            "QBLinkServer", "WebConnector", "QBXML", "Store", "Settlement", "Planner",
+            "QBLinkServer", "WebConnector", "QBXML", "Store", "Settlement", "Planner", "SalesDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test helpers shared by the test targets: a fake QuickBooks, a Web Connector client, a test server.
         .target(name: "QBLinkTestSupport", dependencies: [
-            "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Planner", "Settlement",
+            "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Planner", "Settlement", "SalesDocument",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/QBLinkTestSupport"),
 
@@ -69,6 +70,7 @@ let package = Package(
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "SalesDocumentTests", dependencies: ["SalesDocument", "QBXML", "XMLKit", "Settlement", "QBLinkTestSupport"]),
         .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),

@@ -32,9 +32,33 @@ public struct QBTransaction: Sendable, Equatable, Codable {
         }
     }
 
+    /// A bill-to or ship-to address.
+    public struct Address: Sendable, Equatable, Codable {
+        public var lines: [String]
+        public var city: String?
+        public var state: String?
+        public var postalCode: String?
+        public var country: String?
+        public var note: String?
+
+        public init(lines: [String] = [], city: String? = nil, state: String? = nil, postalCode: String? = nil, country: String? = nil, note: String? = nil) {
+            self.lines = lines
+            self.city = city
+            self.state = state
+            self.postalCode = postalCode
+            self.country = country
+            self.note = note
+        }
+    }
+
     public var kind: Kind
     public var customer: String
     public var className: String?
+    public var billAddress: Address?
+    public var shipAddress: Address?
+    /// Invoices and credit memos.
+    public var terms: String?
+    public var dueDate: String?
     /// `YYYY-MM-DD`.
     public var txnDate: String?
     public var refNumber: String?
@@ -45,9 +69,14 @@ public struct QBTransaction: Sendable, Equatable, Codable {
 
     public init(
         kind: Kind, customer: String, className: String? = nil, txnDate: String? = nil, refNumber: String? = nil,
-        memo: String? = nil, depositAccount: String? = nil, lines: [Line]
+        memo: String? = nil, depositAccount: String? = nil, lines: [Line], billAddress: Address? = nil,
+        shipAddress: Address? = nil, terms: String? = nil, dueDate: String? = nil
     ) {
         self.kind = kind
+        self.billAddress = billAddress
+        self.shipAddress = shipAddress
+        self.terms = terms
+        self.dueDate = dueDate
         self.customer = customer
         self.className = className
         self.txnDate = txnDate
@@ -64,5 +93,47 @@ public struct QBTransaction: Sendable, Equatable, Codable {
     public var itemNames: [String] {
         var seen = Set<String>()
         return lines.map(\.item).filter { seen.insert($0.lowercased()).inserted }
+    }
+}
+
+/// A customer payment (ReceivePaymentAdd).
+public struct QBPayment: Sendable, Equatable, Codable {
+    public struct Application: Sendable, Equatable, Codable {
+        /// The invoice's TxnID, or a placeholder `{{txn:KEY}}` filled in when the invoice has been created.
+        public var txnID: String
+        public var amountCents: Int?
+
+        public init(txnID: String, amountCents: Int? = nil) {
+            self.txnID = txnID
+            self.amountCents = amountCents
+        }
+    }
+
+    public var customer: String
+    public var txnDate: String?
+    public var refNumber: String?
+    public var totalCents: Int
+    public var method: String?
+    public var memo: String?
+    public var depositAccount: String?
+    /// Empty: QuickBooks applies the payment itself (IsAutoApply).
+    public var applications: [Application]
+
+    /// Stands for the TxnID of the invoice with this RefNumber, queued before the payment; qblink fills it in
+    /// when the invoice has been created.
+    public static func placeholder(invoiceRef: String) -> String { "{{txn:Invoice:\(invoiceRef)}}" }
+
+    public init(
+        customer: String, txnDate: String? = nil, refNumber: String? = nil, totalCents: Int, method: String? = nil, memo: String? = nil,
+        depositAccount: String? = nil, applications: [Application] = []
+    ) {
+        self.customer = customer
+        self.txnDate = txnDate
+        self.refNumber = refNumber
+        self.totalCents = totalCents
+        self.method = method
+        self.memo = memo
+        self.depositAccount = depositAccount
+        self.applications = applications
     }
 }

@@ -33,11 +33,36 @@ public struct SettlementSummary: Sendable, Codable {
     public var unmapped: [Unmapped]
     /// SKUs whose item name had to be shortened to QuickBooks' 31 characters.
     public var shortenedSKUs: [String: String]
+    /// With `--as invoice`: the payment of each invoice, into the deposit account.
+    public var payments: [QBPayment] = []
 
     public var receiptsCents: Int { transactions.filter { $0.transaction.kind != .creditMemo }.reduce(0) { $0 + $1.transaction.totalCents } }
     public var creditMemosCents: Int { transactions.filter { $0.transaction.kind == .creditMemo }.reduce(0) { $0 + $1.transaction.totalCents } }
     /// Receipts minus credit memos.
     public var postedCents: Int { receiptsCents - creditMemosCents }
-    /// True when what is posted nets, to the cent, to the settlement's total-amount (the deposit).
-    public var reconciles: Bool { postedCents == header.totalCents }
+    /// True when what is posted nets, to the cent, to the settlement's total-amount (the deposit), and
+    /// every invoice is paid in full.
+    public var reconciles: Bool {
+        let invoices = transactions.filter { $0.transaction.kind == .invoice }.reduce(0) { $0 + $1.transaction.totalCents }
+        return postedCents == header.totalCents && payments.reduce(0) { $0 + $1.totalCents } == invoices
+    }
+
+    /// The same settlement posted as invoices, each paid in full into the deposit account, instead of sales
+    /// receipts. Credit memos stay credit memos; the deposit still reconciles.
+    public func asInvoices() -> SettlementSummary {
+        var s = self
+        s.payments = []
+        for i in s.transactions.indices where s.transactions[i].transaction.kind == .salesReceipt {
+            var t = s.transactions[i].transaction
+            let account = t.depositAccount
+            t.kind = .invoice
+            t.depositAccount = nil
+            s.transactions[i].transaction = t
+            let ref = t.refNumber ?? ""
+            s.payments.append(QBPayment(
+                customer: t.customer, txnDate: t.txnDate, refNumber: ref + "-P", totalCents: t.totalCents, memo: t.memo,
+                depositAccount: account, applications: [.init(txnID: QBPayment.placeholder(invoiceRef: ref), amountCents: t.totalCents)]))
+        }
+        return s
+    }
 }

@@ -138,7 +138,16 @@ extension Store {
                     result.kept += 1
                     continue
                 }
-                let item = planned.item
+                var item = planned.item
+                // `{{txn:KEY}}` (the TxnID of an earlier plan item, known once QuickBooks has created it) becomes
+                // `{{item:ID}}`, filled in when the request is sent.
+                for (key, id) in ids where item.body.contains("{{txn:\(key)}}") {
+                    item.body = item.body.replacingOccurrences(of: "{{txn:\(key)}}", with: "{{item:\(id)}}")
+                }
+                if let range = item.body.range(of: "{{txn:") {
+                    let rest = item.body[range.upperBound...].prefix { $0 != "}" }
+                    throw StoreError.invalidName("plan item '\(planned.key)' refers to '\(rest)', which is not earlier in the plan")
+                }
                 try insert.execute(arguments: [
                     userID, item.type, item.body, item.refNumber, item.lookupBody, item.minVersion, item.source, now, now,
                     planned.ensure?.addBody, planned.ensure?.key, planned.ensure?.policy, planned.label,
@@ -188,6 +197,21 @@ extension Store {
                 db, sql: Self.itemSelect + " JOIN prerequisites p ON p.prerequisite_id = queue.id WHERE p.item_id = ? ORDER BY queue.id",
                 arguments: [id]
             ).map(QueueItem.init(row:))
+        }
+    }
+}
+
+extension Store {
+    /// "SalesReceiptAdd:R-1" for every RefNumber the user already has queued, in flight or created
+    /// (cancelled and failed ones aside): a second enqueue of the same document would post it twice.
+    public func activeRefNumbers(userName: String) throws -> Set<String> {
+        try pool.read { db in
+            Set(try Row.fetchAll(
+                db, sql: """
+                    SELECT queue.type, queue.ref_number FROM queue JOIN users ON users.id = queue.user_id
+                    WHERE users.name = ? AND queue.ref_number IS NOT NULL AND queue.state NOT IN ('failed', 'cancelled')
+                    """, arguments: [userName]
+            ).map { row in "\(row["type"] as String):\(row["ref_number"] as String)" })
         }
     }
 }

@@ -1,6 +1,11 @@
 import Foundation
 import GRDB
 
+/// `&`, `<`, `>` escaped for XML text (a TxnID never holds them, but it is QuickBooks' data).
+func escapeXML(_ s: String) -> String {
+    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+}
+
 /// What became of one item QuickBooks was asked about.
 public enum ItemOutcome: Sendable, Equatable {
     case done(txnID: String?, listID: String?, statusCode: Int?, severity: String?, message: String?, response: String?)
@@ -199,6 +204,7 @@ extension Store {
                         arguments: [reason, now, item.id])
                     try db.execute(sql: "UPDATE sessions SET failed_count = failed_count + 1 WHERE id = ?", arguments: [sessionID])
                 }
+                chosen = try chosen.compactMap { item in try Self.fillPlaceholders(db, item, sessionID: sessionID, now: now) }
                 for item in chosen {
                     try db.execute(
                         sql: """
@@ -309,6 +315,27 @@ extension Store {
                 sql: "UPDATE queue SET state = 'queued', solo = ?, status_message = COALESCE(?, status_message), updated_at = ? WHERE id = ?",
                 arguments: [solo, message, now, id])
         }
+    }
+
+    /// Fills `{{item:ID}}` with the TxnID QuickBooks gave that item (a payment naming the invoice it pays).
+    /// Returns nil, having failed the item, when the TxnID is unknown.
+    static func fillPlaceholders(_ db: Database, _ item: QueueItem, sessionID: Int64, now: Date) throws -> QueueItem? {
+        guard item.body.contains("{{item:") else { return item }
+        var filled = item
+        while let start = filled.body.range(of: "{{item:") {
+            let digits = filled.body[start.upperBound...].prefix { $0.isNumber }
+            guard let id = Int64(digits), let end = filled.body[start.upperBound...].range(of: "}}") else { break }
+            guard let txnID = try String.fetchOne(db, sql: "SELECT txn_id FROM queue WHERE id = ? AND state = 'done'", arguments: [id]) else {
+                try db.execute(
+                    sql: "UPDATE queue SET state = 'failed', status_message = ?, updated_at = ? WHERE id = ?",
+                    arguments: ["not sent: queue item \(id), which it applies to, has no TxnID from QuickBooks", now, item.id])
+                try db.execute(sql: "UPDATE sessions SET failed_count = failed_count + 1 WHERE id = ?", arguments: [sessionID])
+                return nil
+            }
+            filled.body.replaceSubrange(start.lowerBound..<end.upperBound, with: escapeXML(txnID))
+        }
+        try db.execute(sql: "UPDATE queue SET body = ? WHERE id = ?", arguments: [filled.body, item.id])
+        return filled
     }
 
     /// Queued items waiting for a prerequisite that failed or was cancelled fail too, naming it; repeated

@@ -46,9 +46,16 @@ struct SettlementCommand: AsyncParsableCommand {
             // Each report is its own settlement; a folder goes in as a whole or not at all.
             var results: [(SettlementSummary, EnqueueResult)] = []
             for summary in summaries {
+                let payments = Dictionary(uniqueKeysWithValues: summary.payments.map { ($0.applications.first?.txnID ?? "", $0) })
+                var entries: [Planner.Entry] = []
+                for t in summary.transactions.map(\.transaction) {
+                    entries.append(.transaction(t))
+                    if t.kind == .invoice, let ref = t.refNumber, let payment = payments[QBPayment.placeholder(invoiceRef: ref)] {
+                        entries.append(.payment(payment, invoiceRefs: [ref]))
+                    }
+                }
                 let plan = Planner.plan(
-                    requirements: summary.requirements, transactions: summary.transactions.map(\.transaction),
-                    missingPolicy: mapping.missing.rawValue, source: summary.source)
+                    requirements: summary.requirements, entries: entries, missingPolicy: mapping.missing.rawValue, source: summary.source)
                 let h = summary.header
                 let record = SettlementRecord(
                     settlementID: h.settlementID, source: summary.source, totalCents: h.totalCents, currency: h.currency,
@@ -63,8 +70,10 @@ struct SettlementCommand: AsyncParsableCommand {
             for (summary, result) in results {
                 let h = summary.header
                 let receipts = summary.transactions.filter { $0.transaction.kind == .salesReceipt }.count
-                let memos = summary.transactions.count - receipts
-                print("Settlement \(h.settlementID) (\(summary.source)): queued \(receipts) sales receipt(s) and \(memos) credit memo(s) for \(user), netting \(Cents.format(summary.postedCents)) \(h.currency) = the deposit.")
+                let invoices = summary.transactions.filter { $0.transaction.kind == .invoice }.count
+                let memos = summary.transactions.count - receipts - invoices
+                let sales = invoices > 0 ? "\(invoices) invoice(s) with their payments" : "\(receipts) sales receipt(s)"
+                print("Settlement \(h.settlementID) (\(summary.source)): queued \(sales) and \(memos) credit memo(s) for \(user), netting \(Cents.format(summary.postedCents)) \(h.currency) = the deposit.")
                 print("  \(result.inserted.count) queue items (lookups and additions of \(summary.requirements.count) accounts, customers and items first), \(result.shared) shared with earlier enqueues.")
                 if replace { print("  --replace: \(result.replaced) earlier item(s) cancelled, \(result.kept) already sent and kept.") }
                 if !summary.unmapped.isEmpty {
@@ -85,7 +94,7 @@ enum SettlementReport {
         out += "  \(h.format.rawValue), \(h.rows) rows, grouped by \(s.mappingGroup.rawValue)\n"
         for t in s.transactions {
             let x = t.transaction
-            let kind = x.kind == .salesReceipt ? "Sales receipt" : "Credit memo"
+            let kind = x.kind == .salesReceipt ? "Sales receipt" : x.kind == .invoice ? "Invoice" : "Credit memo"
             out += "\n\(kind) \(x.refNumber ?? "") — \(t.role) \(t.group) — \(x.txnDate ?? "") — \(x.customer)"
             out += (x.depositAccount.map { " → \($0)" } ?? "") + " (\(t.rows) rows)\n"
             var table = TextTable("  ITEM", "DESCRIPTION", "QTY", "AMOUNT")
@@ -94,10 +103,13 @@ enum SettlementReport {
             }
             table.add("  Total", "", "", Cents.format(x.totalCents))
             out += table.rendered + "\n"
+            if x.kind == .invoice, let p = s.payments.first(where: { $0.refNumber == (x.refNumber ?? "") + "-P" }) {
+                out += "  paid in full by payment \(p.refNumber ?? "") (\(Cents.format(p.totalCents))) into \(p.depositAccount ?? "?")\n"
+            }
         }
         out += "\nReconciliation\n"
         var r = TextTable("  ", "AMOUNT")
-        r.add("  Sales receipts", Cents.format(s.receiptsCents))
+        r.add(s.payments.isEmpty ? "  Sales receipts" : "  Invoices (paid)", Cents.format(s.receiptsCents))
         r.add("  Credit memos", Cents.format(-s.creditMemosCents))
         r.add("  Posted (receipts − credit memos)", Cents.format(s.postedCents))
         r.add("  Deposit (total-amount)", Cents.format(h.totalCents))

@@ -13,6 +13,14 @@ struct SettlementInput: ParsableArguments {
     @Option(help: "Group transactions by channel (AFN and MFN apart), month, channel-month, or none.")
     var group: SettlementMapping.GroupMode?
 
+    @Option(name: .customLong("as"), help: "Post each group as a sales receipt, or as an invoice plus its payment into the deposit account.")
+    var postAs: PostAs = .receipt
+
+    enum PostAs: String, ExpressibleByArgument {
+        case receipt
+        case invoice
+    }
+
     @Option(help: ArgumentHelp("With a folder: the first settlement-end-date to take (YYYY-MM-DD).", valueName: "date"))
     var from: String?
 
@@ -46,7 +54,7 @@ struct SettlementInput: ParsableArguments {
         let toDate = try to.map { try day($0, "--to") }
         guard isFolder.boolValue else {
             if from != nil || to != nil { throw CLIError("--from and --to choose reports in a folder; \(path) is a file") }
-            return [try Self.read(path, mapping: mapping)]
+            return [try Self.read(path, mapping: mapping)].map(posted)
         }
         guard fromDate != nil || toDate != nil else {
             throw CLIError("\(path) is a folder: say which settlements with --from DATE --to DATE (by settlement-end-date)")
@@ -66,7 +74,11 @@ struct SettlementInput: ParsableArguments {
         if chosen.isEmpty {
             throw CLIError("\(path): no settlement report ends between \(from ?? "the beginning") and \(to ?? "now")")
         }
-        return chosen.sorted { ($0.header.end ?? DayDate(year: 0, month: 1, day: 1)) < ($1.header.end ?? DayDate(year: 0, month: 1, day: 1)) }
+        return chosen.map(posted).sorted { ($0.header.end ?? DayDate(year: 0, month: 1, day: 1)) < ($1.header.end ?? DayDate(year: 0, month: 1, day: 1)) }
+    }
+
+    func posted(_ summary: SettlementSummary) -> SettlementSummary {
+        postAs == .invoice ? summary.asInvoices() : summary
     }
 
     func day(_ text: String, _ option: String) throws -> DayDate {

@@ -42,6 +42,8 @@ public final class FakeQuickBooks: @unchecked Sendable {
     public var unparseableElements: Set<String> = ["Bogus"]
     /// Names whose Add QuickBooks refuses (3180), as a damaged or locked list would.
     public var refusedAdds: Set<String> = []
+    /// RefNumbers of transactions QuickBooks refuses to save (3180).
+    public var refusedTransactions: Set<String> = []
 
     public init() {}
 
@@ -219,6 +221,17 @@ public final class FakeQuickBooks: @unchecked Sendable {
             return reply(
                 rq, code: 3140, severity: "Error",
                 message: "There is an invalid reference to QuickBooks Customer \"\(customer)\" in the \(type). QuickBooks error message: Invalid argument. The specified record does not exist in the list.")
+        }
+        if let ref = add.childText("RefNumber"), refusedTransactions.contains(ref) {
+            return reply(rq, code: 3180, severity: "Error", message: "There was an error when saving a \(type). QuickBooks error message: The transaction is in a closed period.")
+        }
+        for applied in add.children("AppliedToTxnAdd") {
+            let id = applied.childText("TxnID") ?? ""
+            guard _transactions.contains(where: { $0.txnID == id && $0.type == "Invoice" }) else {
+                return reply(
+                    rq, code: 3120, severity: "Error",
+                    message: "Object \"\(id)\" specified in the request cannot be found.  QuickBooks error message: Invalid argument.  The specified record does not exist in the list.")
+            }
         }
         var cents = 0
         for line in add.children where line.name.hasSuffix("LineAdd") {
