@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [
-            "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Planner", "Settlement",
+            "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Planner", "Settlement", "SalesDocument",
         ]),
     ]
 )
