@@ -78,6 +78,17 @@ import XMLKit
         await h.finish()
     }
 
+    @Test func aRejectedDocumentLeavesNothingForTheWebConnector() async throws {
+        let h = try await Harness()
+        #expect(throws: SalesDocument.Problems.self) {
+            try enqueue(h, #"[{"type": "invoice", "customer": "Bob", "lines": [{"item": "Widget", "amount": "10.001"}]}]"#)
+        }
+        #expect(try h.store.items().isEmpty)
+        #expect(try await h.run().authenticate[1] == "none")
+        #expect(h.quickBooks.messages.isEmpty)
+        await h.finish()
+    }
+
     @Test func aSettlementPostsAsInvoicesAndPaymentsStillNettingToTheDeposit() async throws {
         let h = try await Harness()
         var b = SettlementSessionTests.report()
