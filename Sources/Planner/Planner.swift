@@ -29,7 +29,7 @@ public enum Planner {
                     source: source),
                 label: requirement.label,
                 prerequisites: requirement.prerequisiteKeys.filter { keys.contains($0) },
-                ensure: .init(key: requirement.key, addType: requirement.addType, addBody: requirement.addBody, policy: missingPolicy)))
+                ensure: .init(key: requirement.key, addBody: requirement.addBody, policy: missingPolicy)))
         }
         for entry in entries {
             switch entry {

@@ -7,14 +7,12 @@ public struct PlannedItem: Sendable, Equatable {
     public struct Ensure: Sendable, Equatable {
         /// "Customer:amazon summary": the same key shares one pending lookup across enqueues.
         public var key: String
-        public var addType: String
         public var addBody: String
         /// `create` or `fail`.
         public var policy: String
 
-        public init(key: String, addType: String, addBody: String, policy: String) {
+        public init(key: String, addBody: String, policy: String) {
             self.key = key
-            self.addType = addType
             self.addBody = addBody
             self.policy = policy
         }

@@ -46,9 +46,15 @@ extension WebConnectorService {
                 "requests need a newer qbXML", metadata: ["session": "\(session.id)", "count": "\(batch.refused.count)", "version": "\(version)"])
         }
         if batch.isEmpty {
-            let text = batch.refused.isEmpty
-                ? "No request left to send."
-                : "\(batch.refused.count) request(s) need a newer qbXML than this QuickBooks accepts (\(version)); they failed without being sent — run qblink queue --state failed"
+            let waiting = try store.counts(userName: session.userName)[.queued] ?? 0
+            let text: String
+            if !batch.refused.isEmpty {
+                text = "\(batch.refused.count) request(s) need a newer qbXML than this QuickBooks accepts (\(version)); they failed without being sent — run qblink queue --state failed"
+            } else if waiting > 0 {
+                text = "\(waiting) request(s) wait for a customer, item or invoice that is in doubt — run qblink queue --state in-doubt"
+            } else {
+                text = "No request left to send."
+            }
             try store.setLastError(sessionID: session.id, text)
             return ""
         }
