@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Streams an Amazon settlement report (tab-separated Flat File V2 or V1): feed it chunks of bytes as they
 /// are read, get every amount as a `SettlementEntry`, and at the end the summary row, checked against the
 /// sum of the amounts. Memory stays flat whatever the file's size. Pure: the caller does the reading.
@@ -12,16 +18,13 @@ public struct SettlementParser {
     private var firstMarketplace = ""
     private var fields: [Range<Int>] = []
     private var interner = Interner()
-    private var kinds: [KindKey: Int] = [:]
+    private var kinds: [UInt64: Int] = [:]
     private var lastPostedBytes: [UInt8] = []
     private var lastPosted: DayDate?
     private var headerIDBytes: [UInt8] = []
+    private var haveHeader = false
+    private var lastValues: [Int] = []
 
-    struct KindKey: Hashable {
-        var t: Int
-        var a: Int
-        var d: Int
-    }
 
     public init() {
         pending.reserveCapacity(4096)
@@ -31,22 +34,20 @@ public struct SettlementParser {
     /// Feeds the next bytes of the file; `emit` receives each amount read.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (SettlementEntry) -> Void) throws(SettlementError) {
         let bytes = chunk.bindMemory(to: UInt8.self)
-        var lineStart = 0
-        var i = 0
+        guard let base = bytes.baseAddress else { return }
         let n = bytes.count
-        while i < n {
-            if bytes[i] == 0x0A {
-                if pending.isEmpty {
-                    try handleLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<i]), emit: emit)
-                } else {
-                    pending.append(contentsOf: bytes[lineStart..<i])
-                    let line = pending
-                    pending.removeAll(keepingCapacity: true)
-                    try line.withUnsafeBufferPointer { p throws(SettlementError) in try handleLine(p, emit: emit) }
-                }
-                lineStart = i + 1
+        var lineStart = 0
+        while lineStart < n, let found = memchr(base + lineStart, 0x0A, n - lineStart) {
+            let i = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            if pending.isEmpty {
+                try handleLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<i]), emit: emit)
+            } else {
+                pending.append(contentsOf: bytes[lineStart..<i])
+                let line = pending
+                pending.removeAll(keepingCapacity: true)
+                try line.withUnsafeBufferPointer { p throws(SettlementError) in try handleLine(p, emit: emit) }
             }
-            i += 1
+            lineStart = i + 1
         }
         if lineStart < n { pending.append(contentsOf: bytes[lineStart..<n]) }
     }
@@ -97,12 +98,22 @@ public struct SettlementParser {
 
     private mutating func splitFields(_ line: UnsafeBufferPointer<UInt8>) {
         fields.removeAll(keepingCapacity: true)
-        var start = 0
-        for i in 0..<line.count where line[i] == 0x09 {
-            fields.append(start..<i)
-            start = i + 1
+        guard let base = line.baseAddress, line.count > 0 else {
+            fields.append(0..<0)
+            return
         }
-        fields.append(start..<line.count)
+        var start = 0
+        while start <= line.count {
+            let rest = line.count - start
+            if rest > 0, let tab = memchr(base + start, 0x09, rest) {
+                let i = UnsafePointer<UInt8>(tab.assumingMemoryBound(to: UInt8.self)) - base
+                fields.append(start..<i)
+                start = i + 1
+            } else {
+                fields.append(start..<line.count)
+                break
+            }
+        }
     }
 
     private func field(_ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> UnsafeBufferPointer<UInt8> {
@@ -115,10 +126,10 @@ public struct SettlementParser {
         return Self.text(line, fields[index])
     }
 
-    private mutating func handleRow(_ line: UnsafeBufferPointer<UInt8>, _ c: Columns, emit: (SettlementEntry) -> Void) throws(SettlementError) {
+    private mutating func handleRow(_ line: UnsafeBufferPointer<UInt8>, _ c: borrowing Columns, emit: (SettlementEntry) -> Void) throws(SettlementError) {
         let idField = trimmedField(line, c.settlementID)
-        if header != nil {
-            if idField.count > 0 && !idField.elementsEqual(headerIDBytes) {
+        if haveHeader {
+            if idField.count > 0 && !Interner.same(headerIDBytes, idField) {
                 throw SettlementError(
                     line: lineNumber,
                     "settlement-id \(string(line, c.settlementID).trimmed) differs from the summary row's \(header!.settlementID): one file holds one settlement")
@@ -126,8 +137,8 @@ public struct SettlementParser {
         } else {
             headerIDBytes = Array(idField)
         }
-        let id = header == nil ? string(line, c.settlementID).trimmed : ""
-        if header == nil {
+        if !haveHeader {
+            let id = string(line, c.settlementID).trimmed
             guard !Self.isBlank(line, fields[safe: c.totalAmount]) || !Self.isBlank(line, fields[safe: c.start]) else {
                 throw SettlementError(line: lineNumber, "the first data row must be the summary row (settlement-start-date, total-amount)")
             }
@@ -148,6 +159,7 @@ public struct SettlementParser {
                 end: try date(c.end, "settlement-end-date"), deposit: try date(c.deposit, "deposit-date"),
                 totalCents: total, currency: string(line, c.currency).trimmed, marketplace: "", rows: 0, amountsCents: 0)
             summaryLine = lineNumber
+            haveHeader = true
             return
         }
         if !Self.isBlank(line, fields[safe: c.totalAmount]) {
@@ -163,7 +175,7 @@ public struct SettlementParser {
         var posted: DayDate?
         let postedField = trimmedField(line, c.postedDate)
         if postedField.count > 0 {
-            if postedField.elementsEqual(lastPostedBytes) {
+            if Interner.same(lastPostedBytes, postedField) {
                 posted = lastPosted
             } else {
                 guard let d = DayDate.parse(postedField) else {
@@ -227,15 +239,23 @@ public struct SettlementParser {
     }
 
     private mutating func kind(_ t: Int, _ a: Int, _ d: Int) -> Int {
-        let key = KindKey(t: t, a: a, d: d)
+        let key = UInt64(t) << 42 | UInt64(a) << 21 | UInt64(d)  // interned ids stay far below 2^21
         if let id = kinds[key] { return id }
         let id = kinds.count
         kinds[key] = id
         return id
     }
 
+    /// Interns a column's value; consecutive rows mostly repeat it (the rows of one order item), so the
+    /// column's last value is checked first.
     private mutating func intern(_ line: UnsafeBufferPointer<UInt8>, _ index: Int) -> Int {
-        interner.intern(trimmedField(line, index)) { Self.text($0, 0..<$0.count) }
+        let f = trimmedField(line, index)
+        guard index >= 0 else { return interner.intern(f) { Self.text($0, 0..<$0.count) } }
+        if index < lastValues.count, lastValues[index] >= 0, interner.holds(lastValues[index], f) { return lastValues[index] }
+        let id = interner.intern(f) { Self.text($0, 0..<$0.count) }
+        if index >= lastValues.count { lastValues += Array(repeating: -1, count: index + 1 - lastValues.count) }
+        lastValues[index] = id
+        return id
     }
 
     private mutating func internConstant(_ text: String) -> Int {

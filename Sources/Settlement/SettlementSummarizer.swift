@@ -50,6 +50,8 @@ public struct SettlementSummarizer {
     }
 
     var groupIndex: [GroupKey: Int] = [:]
+    /// Consecutive rows mostly belong to the same group (one order item's rows).
+    var lastGroup: (key: GroupKey, index: Int)?
     var groupKeys: [GroupKey] = []
     var groupList: [Group] = []
     var adjustments: [Int: Int] = [:]
@@ -140,7 +142,12 @@ public struct SettlementSummarizer {
             key.channel = channel(e)
             key.month = e.posted.map { $0.year * 12 + $0.month - 1 } ?? -1
         }
-        if let i = groupIndex[key] { return i }
+        if let last = lastGroup, last.key == key { return last.index }
+        if let i = groupIndex[key] {
+            lastGroup = (key, i)
+            return i
+        }
+        lastGroup = (key, groupList.count)
         groupKeys.append(key)
         groupList.append(Group())
         groupIndex[key] = groupList.count - 1
