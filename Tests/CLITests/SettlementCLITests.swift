@@ -4,11 +4,12 @@ import Testing
 
 @Suite(.enabled(if: CLIRunner.isAvailable, "the qblink executable is not built beside the tests"))
 struct SettlementCLITests {
-    let folder: TemporaryDirectory
-    var db: String { folder.path("cli.sqlite") }
+    let sandbox: CLISandbox
+    var folder: TemporaryDirectory { sandbox.folder }
+    var db: String { sandbox.db }
 
     init() throws {
-        folder = try TemporaryDirectory()
+        sandbox = try CLISandbox()
     }
 
     func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {

@@ -52,3 +52,21 @@ public enum CLIRunner {
             stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }
+
+/// A temporary folder with its own database, and the `qblink` executable run against it.
+public struct CLISandbox: Sendable {
+    public let folder: TemporaryDirectory
+    public var db: String { folder.path("cli.sqlite") }
+
+    public init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    public func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
+        try CLIRunner.run(args, database: db, stdin: stdin)
+    }
+
+    public func path(_ name: String) -> String { folder.path(name) }
+
+    public func remove() { folder.remove() }
+}
