@@ -95,8 +95,9 @@ extension Store {
             guard allowed.contains(item.state) else {
                 throw StoreError.invalidState(item: id, state: item.state, action: action)
             }
+            // `solo` stays: an item from a message QuickBooks could not read is retried on its own.
             try db.execute(
-                sql: "UPDATE queue SET state = ?, solo = 0, updated_at = ? WHERE id = ?",
+                sql: "UPDATE queue SET state = ?, updated_at = ? WHERE id = ?",
                 arguments: [newState.rawValue, now, id])
             return QueueItem(row: try Row.fetchOne(db, sql: Self.itemSelect + " WHERE queue.id = ?", arguments: [id])!)
         }

@@ -10,6 +10,9 @@ func escapeXML(_ s: String) -> String {
 public enum ItemOutcome: Sendable, Equatable {
     case done(txnID: String?, listID: String?, statusCode: Int?, severity: String?, message: String?, response: String?)
     case failed(statusCode: Int?, severity: String?, message: String, response: String?)
+    /// QuickBooks rejected the whole message it travelled in (a non-empty HRESULT): failed, and sent alone
+    /// if the operator retries it, so that one unreadable request cannot take others down with it again.
+    case rejected(message: String)
     case inDoubt(message: String)
     /// Back to the queue; `solo` sends it alone next time (to isolate a request QuickBooks cannot parse).
     case requeue(solo: Bool, message: String?)
@@ -300,6 +303,14 @@ extension Store {
                       solo = 0, updated_at = ?
                     WHERE id = ?
                     """, arguments: [code, severity, message, response, now, id])
+            try db.execute(sql: "UPDATE sessions SET failed_count = failed_count + 1 WHERE id = ?", arguments: [sessionID])
+        case .rejected(let message):
+            try db.execute(
+                sql: """
+                    UPDATE queue SET state = 'failed', status_code = NULL, status_severity = 'Error', status_message = ?,
+                      response = NULL, solo = 1, updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [message, now, id])
             try db.execute(sql: "UPDATE sessions SET failed_count = failed_count + 1 WHERE id = ?", arguments: [sessionID])
         case .inDoubt(let message):
             try db.execute(

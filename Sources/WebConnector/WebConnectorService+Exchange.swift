@@ -92,20 +92,14 @@ extension WebConnectorService {
             let text = "QuickBooks rejected the whole request message: \(message.isEmpty ? "no reason given" : message) (HRESULT \(hresult))"
             try store.setLastError(sessionID: session.id, text)
             logger.warning("request message rejected", metadata: ["session": "\(session.id)", "hresult": "\(hresult)"])
-            // 0x80040400 is a parse error: QuickBooks processed nothing, so a batch can be split safely to find
-            // the one request it cannot read. Any other HRESULT fails the requests as they are.
-            let parseError = hresult.lowercased() == "0x80040400"
+            // The message was not processed: its requests fail with QuickBooks' reason (never re-sent on their
+            // own); a retry sends each alone, so one unreadable request cannot fail the others again.
             return try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
-                let sent = inFlight.filter { $0.state == .sent }
                 var outcomes: [Int64: ItemOutcome] = [:]
                 for item in inFlight {
-                    if item.state == .checking {
-                        outcomes[item.id] = .inDoubt(message: "the lookup was refused: \(text)")
-                    } else if parseError && sent.count > 1 {
-                        outcomes[item.id] = .requeue(solo: true, message: "its batch was refused (\(text)); it is sent alone next")
-                    } else {
-                        outcomes[item.id] = .failed(statusCode: nil, severity: "Error", message: text, response: nil)
-                    }
+                    outcomes[item.id] = item.state == .checking
+                        ? .inDoubt(message: "the lookup was refused: \(text)")
+                        : .rejected(message: text)
                 }
                 return outcomes
             }

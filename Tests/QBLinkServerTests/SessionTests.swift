@@ -107,25 +107,35 @@ import XMLKit
         await h.finish()
     }
 
-    @Test func aMessageQuickBooksCannotParseIsSplitAndOnlyTheBadRequestFails() async throws {
+    @Test func aRejectedMessageFailsItsRequestsAndARetrySendsEachAlone() async throws {
         let h = try await Harness()
         let ids = try h.enqueue([
             QBXMLSamples.customer("Good One"), QBXMLSamples.customer("Bad One", extra: "<Bogus>x</Bogus>"),
             QBXMLSamples.customer("Good Two"),
         ])
         let run = try await h.run()
-        // The whole batch is rejected once, then each request goes alone; the bad one is not sent forever.
-        #expect(run.requests.count == 4)
-        #expect(run.progress.last == 100)
+        // QuickBooks could not read the message: its requests fail with that reason and are not re-sent.
+        #expect(run.requests.count == 1)
+        #expect(run.progress == [100])
+        #expect(run.closeMessage == "3 failed — run qblink log")
+        for id in ids {
+            let item = try h.store.item(id: id)
+            #expect(item.state == .failed)
+            #expect(item.statusMessage?.contains("0x80040400") == true)
+            #expect(item.statusMessage?.contains("QuickBooks found an error when parsing") == true)
+        }
+        #expect(try await h.run().authenticate[1] == "none")
+        // The operator retries them: each goes alone, so only the unreadable one fails again.
+        for id in ids { _ = try h.store.retry(id: id) }
+        let retry = try await h.run()
+        #expect(retry.requests.count == 3)
+        #expect(retry.progress.last == 100)
         #expect(try h.state(ids[0]) == .done)
+        #expect(try h.state(ids[1]) == .failed)
         #expect(try h.state(ids[2]) == .done)
-        let bad = try h.store.item(id: ids[1])
-        #expect(bad.state == .failed)
-        #expect(bad.statusMessage?.contains("0x80040400") == true)
-        #expect(bad.statusMessage?.contains("QuickBooks found an error when parsing") == true)
-        #expect(bad.attempts == 2)
+        #expect(try h.store.item(id: ids[1]).attempts == 2)
         #expect(h.quickBooks.count(ofListType: "Customer", named: "Good One") == 1)
-        #expect(run.closeMessage == "2 created, 1 failed — run qblink log")
+        #expect(retry.closeMessage == "2 created, 1 failed — run qblink log")
         await h.finish()
     }
 
