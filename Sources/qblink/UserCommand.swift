@@ -81,22 +81,21 @@ enum PasswordInput {
 
     static func read(fromStdin: Bool, confirm: Bool) throws -> String {
         let password: String
-        if fromStdin {
+        if fromStdin || isatty(STDIN_FILENO) != 1 {
+            // No terminal to ask on (a script or a pipe): the first line of standard input is the password.
             guard let line = Swift.readLine(strippingNewline: true) else {
-                throw CLIError("--password-stdin: standard input is empty; pipe the password in")
+                throw CLIError("no password: standard input is empty (pipe it in, e.g. with --password-stdin)")
             }
             password = line.hasSuffix("\r") ? String(line.dropLast()) : line
         } else {
-            guard isatty(STDIN_FILENO) == 1 else {
-                throw CLIError("no terminal to ask for the password on; pass it with --password-stdin")
-            }
             password = prompt("Password: ")
             if confirm && prompt("Again: ") != password {
                 throw CLIError("the two passwords differ; nothing was changed")
             }
         }
-        guard password.count >= minimumLength else {
-            throw CLIError("the password must have at least \(minimumLength) characters")
+        guard !password.isEmpty else { throw CLIError("the password is empty") }
+        if password.count < minimumLength {
+            FileHandle.standardError.write(Data("warning: a password of fewer than \(minimumLength) characters is easy to guess; the Web Connector sends it over the internet\n".utf8))
         }
         return password
     }
