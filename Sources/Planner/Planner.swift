@@ -4,12 +4,6 @@ import Store
 /// Turns transactions and the list elements they name into an enqueue plan: a lookup (and, when missing,
 /// an Add) for every account, customer and item, and every transaction waiting for the ones it names.
 public enum Planner {
-    /// A transaction, or a payment that may pay invoices of the same plan (by RefNumber).
-    public enum Entry: Sendable {
-        case transaction(QBTransaction)
-        case payment(QBPayment, invoiceRefs: [String])
-    }
-
     public static func plan(
         requirements: [ListRequirement], transactions: [QBTransaction], missingPolicy: String, source: String
     ) -> [PlannedItem] {
@@ -17,7 +11,7 @@ public enum Planner {
     }
 
     public static func plan(
-        requirements: [ListRequirement], entries: [Entry], missingPolicy: String, source: String
+        requirements: [ListRequirement], entries: [SalesEntry], missingPolicy: String, source: String
     ) -> [PlannedItem] {
         var plan: [PlannedItem] = []
         var keys = Set<String>()

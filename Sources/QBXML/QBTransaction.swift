@@ -96,6 +96,13 @@ public struct QBTransaction: Sendable, Equatable, Codable {
     }
 }
 
+/// One thing to post: a transaction, or a payment that may pay invoices posted before it (named by
+/// RefNumber; its applications hold `QBPayment.placeholder(invoiceRef:)` for their TxnIDs).
+public enum SalesEntry: Sendable, Equatable {
+    case transaction(QBTransaction)
+    case payment(QBPayment, invoiceRefs: [String])
+}
+
 /// A customer payment (ReceivePaymentAdd).
 public struct QBPayment: Sendable, Equatable, Codable {
     public struct Application: Sendable, Equatable, Codable {

@@ -15,7 +15,7 @@ struct Reader {
             return SalesDocument(entries: [])
         }
         if list.isEmpty { fail("$", "the list is empty: nothing to queue") }
-        var entries: [SalesDocument.Entry] = []
+        var entries: [SalesEntry] = []
         var refs: [String: [String: String]] = [:]  // type → RefNumber → path
         var invoices: [String: (customer: String, totalCents: Int?)] = [:]
         for (i, value) in list.enumerated() {
@@ -130,7 +130,7 @@ struct Reader {
         return problems.count == before ? line : nil
     }
 
-    mutating func payment(_ o: [String: JSONValue], _ path: String, invoices: [String: (customer: String, totalCents: Int?)]) -> SalesDocument.Entry? {
+    mutating func payment(_ o: [String: JSONValue], _ path: String, invoices: [String: (customer: String, totalCents: Int?)]) -> SalesEntry? {
         let before = problems.count
         let customer = name(o, "customer", path, limit: 41, required: true) ?? ""
         let total = decimal(o, "amount", path, places: 2, what: "amount", required: true)

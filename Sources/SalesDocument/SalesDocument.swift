@@ -5,14 +5,7 @@ import QBXML
 /// checked all or nothing. See the README ("Invoices, payments, receipts and credit memos from JSON") and
 /// `Resources/example-sales.json`.
 public struct SalesDocument: Sendable {
-    public enum Entry: Sendable, Equatable {
-        case transaction(QBTransaction)
-        /// `invoiceRefs`: RefNumbers of invoices in the same document it pays, in the order of
-        /// `payment.applications` whose txnID is a placeholder.
-        case payment(QBPayment, invoiceRefs: [String])
-    }
-
-    public var entries: [Entry]
+    public var entries: [SalesEntry]
 
     /// Every customer and item the document names (to look up, and add when missing).
     public func requirements(itemType: ListRequirement.ItemType, itemAccount: String, itemAccountType: String) -> [ListRequirement] {

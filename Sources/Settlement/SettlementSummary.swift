@@ -47,6 +47,22 @@ public struct SettlementSummary: Sendable, Codable {
         return postedCents == header.totalCents && payments.reduce(0) { $0 + $1.totalCents } == invoices
     }
 
+    /// What to post, in order: each transaction, and after an invoice, its payment.
+    public var entries: [SalesEntry] {
+        var out: [SalesEntry] = []
+        for t in transactions.map(\.transaction) {
+            out.append(.transaction(t))
+            if let p = payment(of: t), let ref = t.refNumber { out.append(.payment(p, invoiceRefs: [ref])) }
+        }
+        return out
+    }
+
+    /// The payment of an invoice (with `--as invoice`).
+    public func payment(of invoice: QBTransaction) -> QBPayment? {
+        guard invoice.kind == .invoice, let ref = invoice.refNumber else { return nil }
+        return payments.first { $0.applications.first?.txnID == QBPayment.placeholder(invoiceRef: ref) }
+    }
+
     /// The same settlement posted as invoices, each paid in full into the deposit account, instead of sales
     /// receipts. Credit memos stay credit memos; the deposit still reconciles.
     public func asInvoices() -> SettlementSummary {

@@ -68,6 +68,7 @@ extension Store {
     /// Queues a plan in one transaction: all of it or none.
     /// - Parameter replace: for a settlement already enqueued, replace its items QuickBooks does not have
     ///   (never sent, failed or cancelled) and keep the rest.
+    @discardableResult
     public func enqueue(
         plan: [PlannedItem], userName: String, settlement: SettlementRecord? = nil, replace: Bool = false, now: Date = Date()
     ) throws -> EnqueueResult {

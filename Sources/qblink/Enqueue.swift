@@ -62,12 +62,6 @@ struct Enqueue: AsyncParsableCommand {
         }
         let store = try database.open()
         guard try store.user(named: user) != nil else { throw CLIError(StoreError.noSuchUser(user).description) }
-        let entries: [Planner.Entry] = document.entries.map {
-            switch $0 {
-            case .transaction(let t): .transaction(t)
-            case .payment(let p, let refs): .payment(p, invoiceRefs: refs)
-            }
-        }
         if !allowDuplicates {
             let active = try store.activeRefNumbers(userName: user)
             let repeated = document.entries.compactMap { entry -> String? in
@@ -83,7 +77,7 @@ struct Enqueue: AsyncParsableCommand {
         let source = path == "-" ? "stdin" : URL(fileURLWithPath: path).lastPathComponent
         let plan = Planner.plan(
             requirements: document.requirements(itemType: itemType, itemAccount: itemAccount, itemAccountType: "Income"),
-            entries: entries, missingPolicy: missing.rawValue, source: source)
+            entries: document.entries, missingPolicy: missing.rawValue, source: source)
         let result = try readable { try store.enqueue(plan: plan, userName: user) }
         let lookups = plan.filter { $0.ensure != nil }.count
         print("Queued \(document.entries.count) transaction(s) for \(user), after \(lookups) lookup(s) of the customers and items they name (\(result.shared) shared with earlier work).")

@@ -46,16 +46,9 @@ struct SettlementCommand: AsyncParsableCommand {
             // Each report is its own settlement; a folder goes in as a whole or not at all.
             var results: [(SettlementSummary, EnqueueResult)] = []
             for summary in summaries {
-                let payments = Dictionary(uniqueKeysWithValues: summary.payments.map { ($0.applications.first?.txnID ?? "", $0) })
-                var entries: [Planner.Entry] = []
-                for t in summary.transactions.map(\.transaction) {
-                    entries.append(.transaction(t))
-                    if t.kind == .invoice, let ref = t.refNumber, let payment = payments[QBPayment.placeholder(invoiceRef: ref)] {
-                        entries.append(.payment(payment, invoiceRefs: [ref]))
-                    }
-                }
                 let plan = Planner.plan(
-                    requirements: summary.requirements, entries: entries, missingPolicy: mapping.missing.rawValue, source: summary.source)
+                    requirements: summary.requirements, entries: summary.entries, missingPolicy: mapping.missing.rawValue,
+                    source: summary.source)
                 let h = summary.header
                 let record = SettlementRecord(
                     settlementID: h.settlementID, source: summary.source, totalCents: h.totalCents, currency: h.currency,
@@ -103,7 +96,7 @@ enum SettlementReport {
             }
             table.add("  Total", "", "", Cents.format(x.totalCents))
             out += table.rendered + "\n"
-            if x.kind == .invoice, let p = s.payments.first(where: { $0.refNumber == (x.refNumber ?? "") + "-P" }) {
+            if let p = s.payment(of: x) {
                 out += "  paid in full by payment \(p.refNumber ?? "") (\(Cents.format(p.totalCents))) into \(p.depositAccount ?? "?")\n"
             }
         }

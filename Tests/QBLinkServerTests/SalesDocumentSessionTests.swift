@@ -12,14 +12,8 @@ import XMLKit
     @discardableResult
     func enqueue(_ h: Harness, _ json: String, missing: String = "create") throws -> EnqueueResult {
         let doc = try SalesDocument.parse(Data(json.utf8))
-        let entries: [Planner.Entry] = doc.entries.map {
-            switch $0 {
-            case .transaction(let t): .transaction(t)
-            case .payment(let p, let refs): .payment(p, invoiceRefs: refs)
-            }
-        }
         let plan = Planner.plan(
-            requirements: doc.requirements(itemType: .nonInventory, itemAccount: "Sales", itemAccountType: "Income"), entries: entries,
+            requirements: doc.requirements(itemType: .nonInventory, itemAccount: "Sales", itemAccountType: "Income"), entries: doc.entries,
             missingPolicy: missing, source: "sales.json")
         return try h.store.enqueue(plan: plan, userName: "amazon")
     }
@@ -95,14 +89,7 @@ import XMLKit
         b.settlementID = "30000000001"
         let summary = try Settlement.summarize(Array(b.v2().utf8), source: "r.txt").asInvoices()
         #expect(summary.reconciles)
-        var entries: [Planner.Entry] = []
-        for t in summary.transactions.map(\.transaction) {
-            entries.append(.transaction(t))
-            if t.kind == .invoice, let p = summary.payments.first(where: { $0.refNumber == (t.refNumber ?? "") + "-P" }) {
-                entries.append(.payment(p, invoiceRefs: [t.refNumber!]))
-            }
-        }
-        let plan = Planner.plan(requirements: summary.requirements, entries: entries, missingPolicy: "create", source: "r.txt")
+        let plan = Planner.plan(requirements: summary.requirements, entries: summary.entries, missingPolicy: "create", source: "r.txt")
         try h.store.enqueue(plan: plan, userName: "amazon")
         let run = try await h.run()
         #expect(run.progress.last == 100)
