@@ -138,12 +138,14 @@ extension Store {
                     continue
                 }
                 var item = planned.item
-                // `{{txn:KEY}}` (the TxnID of an earlier plan item, known once QuickBooks has created it) becomes
-                // `{{item:ID}}`, filled in when the request is sent.
-                for (key, id) in ids where item.body.contains("{{txn:\(key)}}") {
-                    item.body = item.body.replacingOccurrences(of: "{{txn:\(key)}}", with: "{{item:\(id)}}")
+                // `<TxnID>{{txn:KEY}}</TxnID>` (the TxnID of an earlier plan item, known once QuickBooks has
+                // created it) becomes `<TxnID>{{item:ID}}</TxnID>`, filled in when the request is sent. Only a
+                // whole TxnID element counts: text in a memo cannot hold `<` unescaped, so it is never mistaken.
+                for (key, id) in ids where item.body.contains("<TxnID>{{txn:\(key)}}</TxnID>") {
+                    item.body = item.body.replacingOccurrences(
+                        of: "<TxnID>{{txn:\(key)}}</TxnID>", with: Self.placeholderOpen + "\(id)" + Self.placeholderClose)
                 }
-                if let range = item.body.range(of: "{{txn:") {
+                if let range = item.body.range(of: "<TxnID>{{txn:") {
                     let rest = item.body[range.upperBound...].prefix { $0 != "}" }
                     throw StoreError.invalidName("plan item '\(planned.key)' refers to '\(rest)', which is not earlier in the plan")
                 }

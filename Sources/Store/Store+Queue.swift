@@ -7,24 +7,8 @@ extension Store {
     /// Queues `items` for `userName` in one transaction: all of them or none. Returns their ids in order.
     @discardableResult
     public func enqueue(_ items: [NewItem], userName: String, now: Date = Date()) throws -> [Int64] {
-        try pool.write { db in
-            guard let userID = try Int64.fetchOne(db, sql: "SELECT id FROM users WHERE name = ?", arguments: [userName]) else {
-                throw StoreError.noSuchUser(userName)
-            }
-            var ids: [Int64] = []
-            ids.reserveCapacity(items.count)
-            let statement = try db.makeStatement(sql: """
-                INSERT INTO queue (user_id, type, body, ref_number, lookup_body, min_version, source, state, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)
-                """)
-            for item in items {
-                try statement.execute(arguments: [
-                    userID, item.type, item.body, item.refNumber, item.lookupBody, item.minVersion, item.source, now, now,
-                ])
-                ids.append(db.lastInsertedRowID)
-            }
-            return ids
-        }
+        let plan = items.enumerated().map { PlannedItem(key: "#\($0.offset)", item: $0.element) }
+        return try enqueue(plan: plan, userName: userName, now: now).inserted
     }
 
     public func items(state: ItemState? = nil, userName: String? = nil, limit: Int? = nil) throws -> [QueueItem] {

@@ -328,22 +328,31 @@ extension Store {
         }
     }
 
-    /// Fills `{{item:ID}}` with the TxnID QuickBooks gave that item (a payment naming the invoice it pays).
-    /// Returns nil, having failed the item, when the TxnID is unknown.
+    static let placeholderOpen = "<TxnID>{{item:"
+    static let placeholderClose = "}}</TxnID>"
+
+    /// Fills `<TxnID>{{item:ID}}</TxnID>` with the TxnID QuickBooks gave that item (a payment naming the
+    /// invoice it pays). Returns nil, having failed the item, when the TxnID is unknown.
     static func fillPlaceholders(_ db: Database, _ item: QueueItem, sessionID: Int64, now: Date) throws -> QueueItem? {
-        guard item.body.contains("{{item:") else { return item }
+        guard item.body.contains(placeholderOpen) else { return item }
         var filled = item
-        while let start = filled.body.range(of: "{{item:") {
+        while let start = filled.body.range(of: placeholderOpen) {
             let digits = filled.body[start.upperBound...].prefix { $0.isNumber }
-            guard let id = Int64(digits), let end = filled.body[start.upperBound...].range(of: "}}") else { break }
-            guard let txnID = try String.fetchOne(db, sql: "SELECT txn_id FROM queue WHERE id = ? AND state = 'done'", arguments: [id]) else {
+            guard let id = Int64(digits), let end = filled.body[start.upperBound...].range(of: placeholderClose) else { break }
+            // Only an item this one waits for may lend its TxnID.
+            guard let txnID = try String.fetchOne(
+                db, sql: """
+                    SELECT q.txn_id FROM queue q JOIN prerequisites p ON p.prerequisite_id = q.id
+                    WHERE p.item_id = ? AND q.id = ? AND q.state = 'done'
+                    """, arguments: [item.id, id])
+            else {
                 try db.execute(
                     sql: "UPDATE queue SET state = 'failed', status_message = ?, updated_at = ? WHERE id = ?",
                     arguments: ["not sent: queue item \(id), which it applies to, has no TxnID from QuickBooks", now, item.id])
                 try db.execute(sql: "UPDATE sessions SET failed_count = failed_count + 1 WHERE id = ?", arguments: [sessionID])
                 return nil
             }
-            filled.body.replaceSubrange(start.lowerBound..<end.upperBound, with: escapeXML(txnID))
+            filled.body.replaceSubrange(start.lowerBound..<end.upperBound, with: "<TxnID>" + escapeXML(txnID) + "</TxnID>")
         }
         try db.execute(sql: "UPDATE queue SET body = ? WHERE id = ?", arguments: [filled.body, item.id])
         return filled
