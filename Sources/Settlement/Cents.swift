@@ -1,3 +1,5 @@
+import QBXML
+
 /// Money as integer cents (minor units). Never floating point.
 public enum Cents {
     public enum ParseError: Error, Equatable, CustomStringConvertible {
@@ -85,9 +87,6 @@ public enum Cents {
 
     /// `-1234.50`: optional minus, integer digits, exactly two decimals (qbXML's AMTTYPE).
     public static func format(_ cents: Int) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let a = cents.magnitude
-        let frac = a % 100
-        return "\(sign)\(a / 100).\(frac < 10 ? "0" : "")\(frac)"
+        QBRequestWriter.amount(cents)
     }
 }

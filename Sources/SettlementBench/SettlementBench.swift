@@ -52,15 +52,7 @@ struct SettlementBench {
     static func summarize(_ path: String) throws -> SettlementSummary {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw SettlementError(line: 0, "cannot open \(path)") }
         defer { try? handle.close() }
-        var parser = SettlementParser()
-        var summarizer = SettlementSummarizer(mapping: .standard)
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try chunk.withUnsafeBytes { raw in
-                try Result { () throws(SettlementError) in try parser.feed(raw) { summarizer.add($0) } }.get()
-            }
-        }
-        let header = try parser.finish { summarizer.add($0) }
-        return try summarizer.summary(header: header, source: path)
+        return try Settlement.summarize(source: path, nextChunk: { try handle.read(upToCount: 1 << 20) })
     }
 
     static func peakRSSMegabytes() -> Double {

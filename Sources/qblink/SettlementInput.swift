@@ -101,25 +101,16 @@ struct SettlementInput: ParsableArguments {
         defer { try? handle.close() }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         let showProgress = size > 64 << 20 && isatty(STDERR_FILENO) == 1
-        var parser = SettlementParser()
-        var summarizer = SettlementSummarizer(mapping: mapping)
-        var done = 0
         var lastShown = 0
         do {
-            while true {
-                let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-                if chunk.isEmpty { break }
-                try chunk.withUnsafeBytes { raw in
-                    try Result { () throws(SettlementError) in try parser.feed(raw) { summarizer.add($0) } }.get()
-                }
-                done += chunk.count
-                if showProgress && done - lastShown >= 32 << 20 {
+            return try Settlement.summarize(
+                source: (file as NSString).lastPathComponent, mapping: mapping,
+                nextChunk: { try handle.read(upToCount: 1 << 20) },
+                progress: { done in
+                    guard showProgress && done - lastShown >= 32 << 20 else { return }
                     lastShown = done
                     FileHandle.standardError.write(Data("reading \(file): \(done * 100 / max(size, 1))% (\(done >> 20) MiB)\n".utf8))
-                }
-            }
-            let header = try parser.finish { summarizer.add($0) }
-            return try summarizer.summary(header: header, source: (file as NSString).lastPathComponent)
+                })
         } catch let error as SettlementError {
             throw CLIError("\(file): \(error)\nNothing was enqueued.")
         }
