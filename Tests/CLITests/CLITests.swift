@@ -5,17 +5,11 @@ import Testing
 import XMLKit
 
 @Suite(.enabled(if: CLIRunner.isAvailable, "the qblink executable is not built beside the tests"))
-struct CLITests {
-    let sandbox: CLISandbox
-    var folder: TemporaryDirectory { sandbox.folder }
-    var db: String { sandbox.db }
+struct CLITests: CLISuite {
+    let folder: TemporaryDirectory
 
     init() throws {
-        sandbox = try CLISandbox()
-    }
-
-    func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
-        try CLIRunner.run(args, database: db, stdin: stdin)
+        folder = try TemporaryDirectory()
     }
 
     @Test func managesUsers() throws {

@@ -3,17 +3,11 @@ import QBLinkTestSupport
 import Testing
 
 @Suite(.enabled(if: CLIRunner.isAvailable, "the qblink executable is not built beside the tests"))
-struct SalesDocumentCLITests {
-    let sandbox: CLISandbox
-    var folder: TemporaryDirectory { sandbox.folder }
-    var db: String { sandbox.db }
+struct SalesDocumentCLITests: CLISuite {
+    let folder: TemporaryDirectory
 
     init() throws {
-        sandbox = try CLISandbox()
-    }
-
-    func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
-        try CLIRunner.run(args, database: db, stdin: stdin)
+        folder = try TemporaryDirectory()
     }
 
     var example: String { SharedReference.packageRoot.appendingPathComponent("Resources/example-sales.json").path }

@@ -53,20 +53,15 @@ public enum CLIRunner {
     }
 }
 
-/// A temporary folder with its own database, and the `qblink` executable run against it.
-public struct CLISandbox: Sendable {
-    public let folder: TemporaryDirectory
-    public var db: String { folder.path("cli.sqlite") }
+/// A test suite that runs the `qblink` executable against a database in its own temporary folder.
+public protocol CLISuite {
+    var folder: TemporaryDirectory { get }
+}
 
-    public init() throws {
-        folder = try TemporaryDirectory()
-    }
+extension CLISuite {
+    public var db: String { folder.path("cli.sqlite") }
 
     public func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
         try CLIRunner.run(args, database: db, stdin: stdin)
     }
-
-    public func path(_ name: String) -> String { folder.path(name) }
-
-    public func remove() { folder.remove() }
 }
