@@ -14,8 +14,8 @@ public enum ItemOutcome: Sendable, Equatable {
     /// if the operator retries it, so that one unreadable request cannot take others down with it again.
     case rejected(message: String)
     case inDoubt(message: String)
-    /// Back to the queue; `solo` sends it alone next time (to isolate a request QuickBooks cannot parse).
-    case requeue(solo: Bool, message: String?)
+    /// Back to the queue (a lost request QuickBooks turns out not to have).
+    case requeue(message: String?)
     /// A list lookup found nothing: the item becomes its Add, queued.
     case advance(type: String, body: String, message: String)
 }
@@ -321,10 +321,10 @@ extension Store {
             try db.execute(
                 sql: "UPDATE queue SET state = 'queued', type = ?, body = ?, status_message = ?, updated_at = ? WHERE id = ?",
                 arguments: [type, body, message, now, id])
-        case .requeue(let solo, let message):
+        case .requeue(let message):
             try db.execute(
-                sql: "UPDATE queue SET state = 'queued', solo = ?, status_message = COALESCE(?, status_message), updated_at = ? WHERE id = ?",
-                arguments: [solo, message, now, id])
+                sql: "UPDATE queue SET state = 'queued', status_message = COALESCE(?, status_message), updated_at = ? WHERE id = ?",
+                arguments: [message, now, id])
         }
     }
 

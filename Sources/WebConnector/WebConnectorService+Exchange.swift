@@ -177,7 +177,7 @@ extension WebConnectorService {
                 message: "found in QuickBooks after its response was lost; not sent again",
                 response: rs.rets.map { $0.serialized() }.joined())
         case .notFound:
-            return .requeue(solo: false, message: "not found in QuickBooks after its response was lost; queued again")
+            return .requeue(message: "not found in QuickBooks after its response was lost; queued again")
         case .unanswered(let reason):
             return .inDoubt(message: "QuickBooks could not answer the lookup (\(reason))")
         }

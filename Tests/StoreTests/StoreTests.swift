@@ -76,8 +76,9 @@ import Testing
         let (session, _) = try t.store.beginSession(userID: user.id, ticket: "t", idleTimeout: 600)
         _ = try t.store.startBatch(sessionID: session.id, limit: 50, maxBytes: 1 << 20) { _ in nil }
         _ = try t.store.finishBatch(sessionID: session.id) { inFlight in
-            Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id, ItemOutcome.requeue(solo: true, message: "split")) })
+            Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id, ItemOutcome.rejected(message: "unreadable message")) })
         }
+        for id in 1...4 { _ = try t.store.retry(id: Int64(id)) }
         for expected in 1...4 {
             let batch = try t.store.startBatch(sessionID: session.id, limit: 50, maxBytes: 1 << 20) { _ in nil }
             #expect(batch.items.map(\.id) == [Int64(expected)])
@@ -123,7 +124,7 @@ import Testing
         #expect(batch.items.isEmpty)
         _ = try t.store.finishBatch(sessionID: new.id) { _ in
             [1: .done(txnID: nil, listID: "L1", statusCode: 0, severity: "Info", message: "found", response: nil),
-             2: .requeue(solo: false, message: "not found")]
+             2: .requeue(message: "not found")]
         }
         #expect(try t.store.item(id: 1).state == .done)
         #expect(try t.store.item(id: 2).state == .queued)
