@@ -22,23 +22,24 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
 
         // Pure layers: no I/O.
+        .target(name: "QBModel"),
         .target(name: "XMLKit", dependencies: ["CLibXML2"]),
-        .target(name: "QBXML", dependencies: ["XMLKit"]),
-        .target(name: "Settlement", dependencies: ["QBXML"]),
-        .target(name: "SalesDocument", dependencies: ["QBXML"]),
+        .target(name: "QBXML", dependencies: ["QBModel", "XMLKit"]),
+        .target(name: "Settlement", dependencies: ["QBModel", "QBXML"]),
+        .target(name: "SalesDocument", dependencies: ["QBModel", "QBXML"]),
 
         // The only owner of the database.
         .target(name: "Store", dependencies: [
-            "COpenSSL",
+            "COpenSSL", "QBModel",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
 
-        // Enqueue plans: transactions with the lookups and additions of what they name.
-        .target(name: "Planner", dependencies: ["QBXML", "Store"]),
+        // Enqueueing: settlements, documents and request files become plans and go into the Store whole.
+        .target(name: "Posting", dependencies: ["QBModel", "QBXML", "Settlement", "SalesDocument", "Store"]),
 
         // SOAP codec and .qwc (pure) plus the session service over the Store.
         .target(name: "WebConnector", dependencies: [
-            "XMLKit", "QBXML", "Store",
+            "QBModel", "XMLKit", "QBXML", "Store",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -53,14 +54,14 @@ let package = Package(
         ]),
 
         .executableTarget(name: "qblink", dependencies: [
-            "QBLinkServer", "WebConnector", "QBXML", "Store", "Settlement", "Planner", "SalesDocument",
+            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "Store", "Settlement", "Posting", "SalesDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Test helpers shared by the test targets: a fake QuickBooks, a Web Connector client, a test server.
         .target(name: "QBLinkTestSupport", dependencies: [
-            "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Planner", "Settlement", "SalesDocument",
+            "QBModel", "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Posting", "Settlement", "SalesDocument",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/QBLinkTestSupport"),
 
@@ -69,13 +70,14 @@ let package = Package(
 
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        .testTarget(name: "SalesDocumentTests", dependencies: ["SalesDocument", "QBXML", "XMLKit", "Settlement", "QBLinkTestSupport"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "QBModel"]),
+        .testTarget(name: "PostingTests", dependencies: ["Posting", "Store", "QBModel", "QBXML", "Settlement", "SalesDocument", "QBLinkTestSupport"]),
+        .testTarget(name: "SalesDocumentTests", dependencies: ["SalesDocument", "QBModel", "QBXML", "XMLKit", "Settlement", "QBLinkTestSupport"]),
         .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [
-            "QBLinkServer", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Planner", "Settlement", "SalesDocument",
+            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Posting", "Settlement", "SalesDocument",
         ]),
     ]
 )

@@ -1,3 +1,4 @@
+import QBModel
 import XMLKit
 
 /// A customer, item or account that must exist in QuickBooks before a transaction naming it is sent:
@@ -28,20 +29,20 @@ public struct ListRequirement: Sendable, Hashable, Codable {
         self.description = description
     }
 
-    /// Identity across a queue: "Customer:amazon summary".
-    public var key: String { "\(kindName):\(name.lowercased())" }
+    /// Identity across a queue: one pending lookup of `Customer:amazon summary` serves every enqueue.
+    public var key: PlanKey { .list(listKind, name) }
 
-    public var kindName: String {
+    public var listKind: ListKind {
         switch kind {
-        case .customer: "Customer"
-        case .item: "Item"
-        case .account: "Account"
+        case .customer: .customer
+        case .item: .item
+        case .account: .account
         }
     }
 
     /// What must exist before this can be added (an item's account).
-    public var prerequisiteKeys: [String] {
-        if case .item(_, let account) = kind { return ["Account:\(account.lowercased())"] }
+    public var prerequisiteKeys: [PlanKey] {
+        if case .item(_, let account) = kind { return [.list(.account, account)] }
         return []
     }
 
@@ -55,7 +56,7 @@ public struct ListRequirement: Sendable, Hashable, Codable {
 
     /// `CustomerQueryRq` / `ItemQueryRq` / `AccountQueryRq` by FullName.
     public var queryBody: String {
-        XElement(kindName + "QueryRq", nodes: [.element(QBRequestWriter.leaf("FullName", name))]).serialized()
+        XElement(listKind.rawValue + "QueryRq", nodes: [.element(QBRequestWriter.leaf("FullName", name))]).serialized()
     }
 
     /// The Add request's type: "CustomerAdd", "AccountAdd", "ItemNonInventoryAdd", …

@@ -1,3 +1,5 @@
+import QBModel
+
 /// A sales transaction to create in QuickBooks (sales receipt, credit memo or invoice), independent of
 /// where it came from (a settlement summary, a JSON file).
 public struct QBTransaction: Sendable, Equatable, Codable {
@@ -5,6 +7,14 @@ public struct QBTransaction: Sendable, Equatable, Codable {
         case salesReceipt = "SalesReceipt"
         case creditMemo = "CreditMemo"
         case invoice = "Invoice"
+
+        public var transactionType: TransactionType {
+            switch self {
+            case .salesReceipt: .salesReceipt
+            case .creditMemo: .creditMemo
+            case .invoice: .invoice
+            }
+        }
     }
 
     public struct Line: Sendable, Equatable, Codable {
@@ -89,6 +99,9 @@ public struct QBTransaction: Sendable, Equatable, Codable {
     /// Sum of the line amounts, in cents.
     public var totalCents: Int { lines.reduce(0) { $0 + ($1.amountCents ?? 0) } }
 
+    /// What the plan calls it, when it has a RefNumber (a payment of it waits for that key).
+    public var planKey: PlanKey? { refNumber.map { .transaction(kind.transactionType, $0) } }
+
     /// Every item the lines name, in first-use order.
     public var itemNames: [String] {
         var seen = Set<String>()
@@ -96,17 +109,17 @@ public struct QBTransaction: Sendable, Equatable, Codable {
     }
 }
 
-/// One thing to post: a transaction, or a payment that may pay invoices posted before it (named by
-/// RefNumber; its applications hold `QBPayment.placeholder(invoiceRef:)` for their TxnIDs).
+/// One thing to post: a transaction, or a payment that may pay invoices posted before it (its
+/// applications then hold `TxnIDPlaceholder`s of the invoices for their TxnIDs).
 public enum SalesEntry: Sendable, Equatable {
     case transaction(QBTransaction)
-    case payment(QBPayment, invoiceRefs: [String])
+    case payment(QBPayment)
 }
 
 /// A customer payment (ReceivePaymentAdd).
 public struct QBPayment: Sendable, Equatable, Codable {
     public struct Application: Sendable, Equatable, Codable {
-        /// The invoice's TxnID, or a placeholder `{{txn:KEY}}` filled in when the invoice has been created.
+        /// The invoice's TxnID, or a `TxnIDPlaceholder` filled in when the invoice has been created.
         public var txnID: String
         public var amountCents: Int?
 
@@ -128,7 +141,10 @@ public struct QBPayment: Sendable, Equatable, Codable {
 
     /// Stands for the TxnID of the invoice with this RefNumber, queued before the payment; qblink fills it in
     /// when the invoice has been created.
-    public static func placeholder(invoiceRef: String) -> String { "{{txn:Invoice:\(invoiceRef)}}" }
+    public static func placeholder(invoiceRef: String) -> String { TxnIDPlaceholder.make(.transaction(.invoice, invoiceRef)) }
+
+    /// What the plan calls it, when it has a RefNumber.
+    public var planKey: PlanKey? { refNumber.map { .transaction(.receivePayment, $0) } }
 
     public init(
         customer: String, txnDate: String? = nil, refNumber: String? = nil, totalCents: Int, method: String? = nil, memo: String? = nil,

@@ -37,8 +37,6 @@ public struct QBXMLResponseItem: Sendable, Equatable {
 
 public struct QBXMLResponse: Sendable {
     public var items: [QBXMLResponseItem]
-    public var newMessageSetID: String?
-    public var messageSetStatusCode: String?
 
     /// Parses the qbXML QuickBooks returned through receiveResponseXML. Lenient: elements are found by
     /// name and unknown ones ignored (QuickBooks' responses are not always schema-valid).
@@ -63,9 +61,7 @@ public struct QBXMLResponse: Sendable {
                     statusMessage: rs.attribute("statusMessage") ?? "",
                     rets: rs.children.filter { $0.name.hasSuffix("Ret") }))
         }
-        return QBXMLResponse(
-            items: items, newMessageSetID: set.attribute("newMessageSetID"),
-            messageSetStatusCode: set.attribute("messageSetStatusCode"))
+        return QBXMLResponse(items: items)
     }
 }
 

@@ -16,7 +16,7 @@ public struct SalesDocument: Sendable {
             case .transaction(let t):
                 customers.append(t.customer)
                 items += t.itemNames
-            case .payment(let p, _):
+            case .payment(let p):
                 customers.append(p.customer)
             }
         }

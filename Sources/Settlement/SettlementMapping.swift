@@ -1,4 +1,5 @@
 import Foundation
+import QBModel
 import QBXML
 
 /// How a settlement becomes QuickBooks transactions: which item each kind of amount lands on, the items'
@@ -13,14 +14,6 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
         case channelMonth = "channel-month"
         /// One receipt and one credit memo for the whole settlement.
         case none
-    }
-
-    /// What a customer, item or account that QuickBooks lacks does.
-    public enum MissingPolicy: String, Sendable, Codable {
-        /// Add it (with the mapped type and account).
-        case create
-        /// Fail the transactions that name it.
-        case fail
     }
 
     /// What a matched amount becomes.
@@ -48,6 +41,10 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
         /// The item for every role but principal, tax and withheldTax.
         public var item: String?
 
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case transactionType, amountType, amountDescription, role, item
+        }
+
         public init(transactionType: String = "*", amountType: String = "*", amountDescription: String = "*", role: Role, item: String? = nil) {
             self.transactionType = transactionType
             self.amountType = amountType
@@ -71,6 +68,10 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
         public var type: ListRequirement.ItemType
         public var account: String
 
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case type, account
+        }
+
         public init(type: ListRequirement.ItemType, account: String) {
             self.type = type
             self.account = account
@@ -84,7 +85,7 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
     public var className: String?
     public var group: GroupMode
     public var fees: Bool
-    public var missing: MissingPolicy
+    public var missing: MissingListPolicy
     /// The item for seller-collected sales tax (on the sales-tax liability).
     public var salesTaxItem: String
     /// The item for marketplace-facilitator tax (never on the sales-tax liability).
@@ -104,7 +105,7 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
 
     public init(
         customer: String, customerByMarketplace: [String: String] = [:], depositAccount: String, className: String? = nil,
-        group: GroupMode = .channel, fees: Bool = true, missing: MissingPolicy = .create, salesTaxItem: String,
+        group: GroupMode = .channel, fees: Bool = true, missing: MissingListPolicy = .create, salesTaxItem: String,
         facilitatorTaxItem: String, unmappedItem: String, skuItem: ItemSpec, skus: [String: String] = [:],
         items: [String: ItemSpec], accounts: [String: String], rules: [Rule]
     ) {
@@ -181,6 +182,8 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
     public static func load(json data: Data) throws -> SettlementMapping {
         let decoder = JSONDecoder()
         let mapping: SettlementMapping
+        let unknown = MappingKeys.unknownKeys(in: data)
+        if !unknown.isEmpty { throw MappingError(message: unknown.joined(separator: "\n")) }
         do {
             let partial = try decoder.decode(PartialMapping.self, from: data)
             mapping = partial.merged(over: .standard)
@@ -222,7 +225,7 @@ struct PartialMapping: Decodable {
     var className: String?
     var group: SettlementMapping.GroupMode?
     var fees: Bool?
-    var missing: SettlementMapping.MissingPolicy?
+    var missing: MissingListPolicy?
     var salesTaxItem: String?
     var facilitatorTaxItem: String?
     var unmappedItem: String?
@@ -231,6 +234,11 @@ struct PartialMapping: Decodable {
     var items: [String: SettlementMapping.ItemSpec]?
     var accounts: [String: String]?
     var rules: [SettlementMapping.Rule]?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case customer, customerByMarketplace, depositAccount, className, group, fees, missing, salesTaxItem, facilitatorTaxItem
+        case unmappedItem, skuItem, skus, items, accounts, rules
+    }
 
     func merged(over base: SettlementMapping) -> SettlementMapping {
         var m = base

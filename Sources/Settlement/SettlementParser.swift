@@ -128,39 +128,15 @@ public struct SettlementParser {
 
     private mutating func handleRow(_ line: UnsafeBufferPointer<UInt8>, _ c: borrowing Columns, emit: (SettlementEntry) -> Void) throws(SettlementError) {
         let idField = trimmedField(line, c.settlementID)
-        if haveHeader {
-            if idField.count > 0 && !Interner.same(headerIDBytes, idField) {
-                throw SettlementError(
-                    line: lineNumber,
-                    "settlement-id \(string(line, c.settlementID).trimmed) differs from the summary row's \(header!.settlementID): one file holds one settlement")
-            }
-        } else {
+        guard haveHeader else {
             headerIDBytes = Array(idField)
-        }
-        if !haveHeader {
-            let id = string(line, c.settlementID).trimmed
-            guard !Self.isBlank(line, fields[safe: c.totalAmount]) || !Self.isBlank(line, fields[safe: c.start]) else {
-                throw SettlementError(line: lineNumber, "the first data row must be the summary row (settlement-start-date, total-amount)")
-            }
-            let total: Int
-            do { total = try Cents.parse(field(line, c.totalAmount)) } catch {
-                throw SettlementError(line: lineNumber, "total-amount '\(string(line, c.totalAmount))': \(error)")
-            }
-            func date(_ index: Int, _ name: String) throws(SettlementError) -> DayDate? {
-                let f = field(line, index)
-                if Self.isBlank(f) { return nil }
-                guard let d = DayDate.parse(f) else {
-                    throw SettlementError(line: lineNumber, "\(name) '\(string(line, index))' is not a date qblink knows")
-                }
-                return d
-            }
-            header = SettlementHeader(
-                settlementID: id, format: c.format, start: try date(c.start, "settlement-start-date"),
-                end: try date(c.end, "settlement-end-date"), deposit: try date(c.deposit, "deposit-date"),
-                totalCents: total, currency: string(line, c.currency).trimmed, marketplace: "", rows: 0, amountsCents: 0)
-            summaryLine = lineNumber
-            haveHeader = true
+            try readSummaryRow(line, c)
             return
+        }
+        if idField.count > 0 && !Interner.same(headerIDBytes, idField) {
+            throw SettlementError(
+                line: lineNumber,
+                "settlement-id \(string(line, c.settlementID).trimmed) differs from the summary row's \(header!.settlementID): one file holds one settlement")
         }
         if !Self.isBlank(line, fields[safe: c.totalAmount]) {
             throw SettlementError(line: lineNumber, "a second summary row (total-amount is set again)")
@@ -172,35 +148,10 @@ public struct SettlementParser {
         let skuID = intern(line, c.sku)
         let marketplace = interner[mp]
         if firstMarketplace.isEmpty && !marketplace.isEmpty { firstMarketplace = marketplace }
-        var posted: DayDate?
-        let postedField = trimmedField(line, c.postedDate)
-        if postedField.count > 0 {
-            if Interner.same(lastPostedBytes, postedField) {
-                posted = lastPosted
-            } else {
-                guard let d = DayDate.parse(postedField) else {
-                    throw SettlementError(line: lineNumber, "posted-date '\(string(line, c.postedDate))' is not a date qblink knows")
-                }
-                posted = d
-                lastPosted = d
-                lastPostedBytes = Array(postedField)
-            }
-        }
-        var quantity: Int?
-        let quantityField = trimmedField(line, c.quantity)
-        if quantityField.count > 0 {
-            var q = 0
-            for b in quantityField {
-                guard b >= 0x30 && b <= 0x39, q < 100_000_000 else {
-                    throw SettlementError(line: lineNumber, "quantity-purchased '\(string(line, c.quantity))' is not a whole number")
-                }
-                q = q * 10 + Int(b - 0x30)
-            }
-            quantity = q
-        }
+        let quantity = try self.quantity(line, c)
         var entry = SettlementEntry(
             line: lineNumber, transactionType: interner[tt], amountType: "", amountDescription: "", cents: 0,
-            fulfillment: interner[ful], posted: posted, sku: interner[skuID], quantity: quantity, marketplace: marketplace)
+            fulfillment: interner[ful], posted: try postedDate(line, c), sku: interner[skuID], quantity: quantity, marketplace: marketplace)
         entry.skuID = skuID
         entry.channelID = ful
         entry.marketplaceID = mp
@@ -215,26 +166,88 @@ public struct SettlementParser {
             sum += entry.cents
             emit(entry)
         case .flatFileV1:
-            var emitted = false
-            for slot in c.v1Slots {
-                let f = field(line, slot.amount)
-                if Self.isBlank(f) { continue }
-                var e = entry
-                e.cents = try amount(line, slot.amount, slot.name)
-                let at = slot.amountType.map { internConstant($0) } ?? tt
-                var d = slot.typeColumn.map { intern(line, $0) } ?? -1
-                if d < 0 || interner[d].isEmpty { d = slot.fixedDescription.map { internConstant($0) } ?? tt }
-                e.amountType = interner[at]
-                e.amountDescription = interner[d]
-                e.kindID = kind(tt, at, d)
-                sum += e.cents
-                emit(e)
-                emitted = true
+            try emitV1(line, c, entry, transactionType: tt, emit: emit)
+        }
+    }
+
+    /// The first data row: the settlement's id, period, deposit date, total and currency.
+    private mutating func readSummaryRow(_ line: UnsafeBufferPointer<UInt8>, _ c: borrowing Columns) throws(SettlementError) {
+        guard !Self.isBlank(line, fields[safe: c.totalAmount]) || !Self.isBlank(line, fields[safe: c.start]) else {
+            throw SettlementError(line: lineNumber, "the first data row must be the summary row (settlement-start-date, total-amount)")
+        }
+        let total: Int
+        do { total = try Cents.parse(field(line, c.totalAmount)) } catch {
+            throw SettlementError(line: lineNumber, "total-amount '\(string(line, c.totalAmount))': \(error)")
+        }
+        func date(_ index: Int, _ name: String) throws(SettlementError) -> DayDate? {
+            let f = field(line, index)
+            if Self.isBlank(f) { return nil }
+            guard let d = DayDate.parse(f) else {
+                throw SettlementError(line: lineNumber, "\(name) '\(string(line, index))' is not a date qblink knows")
             }
-            if !emitted && (quantity != nil) {
-                entry.isQuantityOnly = true
-                emit(entry)
+            return d
+        }
+        header = SettlementHeader(
+            settlementID: string(line, c.settlementID).trimmed, format: c.format, start: try date(c.start, "settlement-start-date"),
+            end: try date(c.end, "settlement-end-date"), deposit: try date(c.deposit, "deposit-date"),
+            totalCents: total, currency: string(line, c.currency).trimmed, marketplace: "", rows: 0, amountsCents: 0)
+        summaryLine = lineNumber
+        haveHeader = true
+    }
+
+    /// The row's posted date; consecutive rows mostly repeat it, so the last one read is reused.
+    @inline(__always)
+    private mutating func postedDate(_ line: UnsafeBufferPointer<UInt8>, _ c: borrowing Columns) throws(SettlementError) -> DayDate? {
+        let postedField = trimmedField(line, c.postedDate)
+        guard postedField.count > 0 else { return nil }
+        if Interner.same(lastPostedBytes, postedField) { return lastPosted }
+        guard let d = DayDate.parse(postedField) else {
+            throw SettlementError(line: lineNumber, "posted-date '\(string(line, c.postedDate))' is not a date qblink knows")
+        }
+        lastPosted = d
+        lastPostedBytes = Array(postedField)
+        return d
+    }
+
+    @inline(__always)
+    private func quantity(_ line: UnsafeBufferPointer<UInt8>, _ c: borrowing Columns) throws(SettlementError) -> Int? {
+        let quantityField = trimmedField(line, c.quantity)
+        guard quantityField.count > 0 else { return nil }
+        var q = 0
+        for b in quantityField {
+            guard b >= 0x30 && b <= 0x39, q < 100_000_000 else {
+                throw SettlementError(line: lineNumber, "quantity-purchased '\(string(line, c.quantity))' is not a whole number")
             }
+            q = q * 10 + Int(b - 0x30)
+        }
+        return q
+    }
+
+    /// A V1 row spreads its amounts over typed columns: one entry per amount (or a quantity-only entry).
+    private mutating func emitV1(
+        _ line: UnsafeBufferPointer<UInt8>, _ c: borrowing Columns, _ entry: SettlementEntry, transactionType tt: Int,
+        emit: (SettlementEntry) -> Void
+    ) throws(SettlementError) {
+        var emitted = false
+        for slot in c.v1Slots {
+            let f = field(line, slot.amount)
+            if Self.isBlank(f) { continue }
+            var e = entry
+            e.cents = try amount(line, slot.amount, slot.name)
+            let at = slot.amountType.map { internConstant($0) } ?? tt
+            var d = slot.typeColumn.map { intern(line, $0) } ?? -1
+            if d < 0 || interner[d].isEmpty { d = slot.fixedDescription.map { internConstant($0) } ?? tt }
+            e.amountType = interner[at]
+            e.amountDescription = interner[d]
+            e.kindID = kind(tt, at, d)
+            sum += e.cents
+            emit(e)
+            emitted = true
+        }
+        if !emitted && entry.quantity != nil {
+            var quantityOnly = entry
+            quantityOnly.isQuantityOnly = true
+            emit(quantityOnly)
         }
     }
 
@@ -279,36 +292,5 @@ public struct SettlementParser {
         } catch {
             throw SettlementError(line: lineNumber, "\(name) '\(string(line, index))': \(error)")
         }
-    }
-
-    // MARK: - Bytes to text
-
-    static func isBlank(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>?) -> Bool {
-        guard let range else { return true }
-        return isBlank(UnsafeBufferPointer(rebasing: line[range]))
-    }
-
-    static func isBlank(_ f: UnsafeBufferPointer<UInt8>) -> Bool {
-        f.allSatisfy { $0 == 0x20 || $0 == 0x0D }
-    }
-
-    /// UTF-8 when the bytes are UTF-8, else Windows-1252 (what Seller Central's European downloads use).
-    static func text(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
-        let f = UnsafeBufferPointer(rebasing: line[range])
-        if !f.contains(where: { $0 >= 0x80 }) { return String(decoding: f, as: UTF8.self) }
-        if let utf8 = String(validating: f, as: UTF8.self) { return utf8 }
-        return Windows1252.decode(f)
-    }
-}
-
-extension Array where Element == Range<Int> {
-    subscript(safe index: Int) -> Range<Int>? { index >= 0 && index < count ? self[index] : nil }
-}
-
-extension String {
-    var trimmed: String {
-        guard let first = firstIndex(where: { $0 != " " }) else { return "" }
-        let last = lastIndex(where: { $0 != " " })!
-        return String(self[first...last])
     }
 }

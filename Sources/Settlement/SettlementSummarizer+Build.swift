@@ -4,89 +4,140 @@ extension SettlementSummarizer {
     /// The summary for `header`, refusing what cannot be posted right (an item-name collision, too many
     /// groups for a RefNumber, or — never expected — transactions that do not reconcile).
     public func summary(header: SettlementHeader, source: String) throws(SettlementError) -> SettlementSummary {
+        var build = SummaryBuild(summarizer: self, header: header)
         let end = header.end ?? header.deposit ?? header.start
-        // Amounts without a posted date belong to the settlement's last month.
+        var index: [TransactionFamily: Int] = [:]
+        let merged = mergedGroups(end: end)
+        for key in merged.keys.sorted(by: { ($0.family, channelLabel($0), $0.month) < ($1.family, channelLabel($1), $1.month) }) {
+            let lines = try build.lines(merged[key]!, family: key.family)
+            guard !lines.isEmpty else { continue }
+            let n = index[key.family, default: 0]
+            index[key.family] = n + 1
+            guard n < 35 else { throw SettlementError(line: 0, "more than 35 \(key.family.rawValue) groups; choose a coarser --group") }
+            var date = end
+            if key.month >= 0, let d = end { date = min(monthStart(key.month).lastDayOfMonth, d) }
+            let label = [channelLabel(key), key.month >= 0 ? monthStart(key.month).monthKey : ""].filter { !$0.isEmpty }.joined(separator: " ")
+            build.add(family: key.family, group: label, lines: lines, rows: merged[key]!.rows, date: date, groupIndex: n)
+        }
+        let adjustmentLines = named(adjustments).map { QBTransaction.Line(item: $0.0, amountCents: $0.1) }
+        if !adjustmentLines.isEmpty {
+            build.add(family: .adjustments, group: "", lines: adjustmentLines, rows: adjustmentRows, date: end, groupIndex: 0)
+        }
+        let summary = build.summary(source: source, unmapped: unmapped.values.sorted { $0.firstLine < $1.firstLine })
+        guard summary.reconciles else {
+            throw SettlementError(
+                line: 0,
+                "internal check failed: the transactions net to \(Cents.format(summary.postedCents)), not the deposit \(Cents.format(header.totalCents)); nothing was enqueued")
+        }
+        return summary
+    }
+
+    /// The groups, with amounts that have no posted date moved into the settlement's last month.
+    func mergedGroups(end: DayDate?) -> [GroupKey: Group] {
         var merged: [GroupKey: Group] = [:]
         for (i, key) in groupKeys.enumerated() {
             var k = key
             if (mapping.group == .month || mapping.group == .channelMonth) && k.month < 0, let end { k.month = end.year * 12 + end.month - 1 }
             merged[k] = merged[k].map { $0.merging(groupList[i]) } ?? groupList[i]
         }
-        let customer = mapping.customer(forMarketplace: header.marketplace)
-        let period = "\(header.start?.description ?? "?") to \(header.end?.description ?? "?")"
-        var skuItems: [String: String] = [:]  // item name → SKU
-        var shortened: [String: String] = [:]
-        func item(forSKU sku: String) throws(SettlementError) -> String {
-            let name = mapping.skus[sku] ?? ItemNames.forSKU(sku)
-            if let other = skuItems[name.lowercased()], other != sku {
-                throw SettlementError(
-                    line: 0, "SKUs '\(other)' and '\(sku)' would both post to item '\(name)'; give one of them its own item in the mapping's skus")
-            }
-            skuItems[name.lowercased()] = sku
-            if mapping.skus[sku] == nil && name != sku { shortened[sku] = name }
-            return name
-        }
+        return merged
+    }
 
-        var transactions: [SettlementSummary.Transaction] = []
-        var usedItems: [String: ListRequirement] = [:]
-        var index: [Family: Int] = [:]
-        func channelLabel(_ k: GroupKey) -> String { k.channel >= 0 ? channels[k.channel] : "" }
-        func monthLabel(_ k: GroupKey) -> String {
-            k.month >= 0 ? DayDate(year: k.month / 12, month: k.month % 12 + 1, day: 1).monthKey : ""
+    func channelLabel(_ k: GroupKey) -> String { k.channel >= 0 ? channels[k.channel] : "" }
+
+    func monthStart(_ month: Int) -> DayDate { DayDate(year: month / 12, month: month % 12 + 1, day: 1) }
+
+    /// Item lines by name, without the zero ones, in name order.
+    func named(_ lines: [Int: Int]) -> [(String, Int)] {
+        lines.map { (items[$0.key], $0.value) }.filter { $0.1 != 0 }.sorted { $0.0 < $1.0 }
+    }
+}
+
+/// The transactions of one summary as they are made, with the items they name.
+struct SummaryBuild {
+    let summarizer: SettlementSummarizer
+    let header: SettlementHeader
+    var transactions: [SettlementSummary.Transaction] = []
+    /// By lower-cased name: every item a line names, with its type and account.
+    var usedItems: [String: ListRequirement] = [:]
+    /// Item name (lower-cased) → the SKU that took it.
+    var skuItems: [String: String] = [:]
+    var shortened: [String: String] = [:]
+
+    init(summarizer: SettlementSummarizer, header: SettlementHeader) {
+        self.summarizer = summarizer
+        self.header = header
+    }
+
+    var mapping: SettlementMapping { summarizer.mapping }
+
+    mutating func item(forSKU sku: String) throws(SettlementError) -> String {
+        let name = mapping.skus[sku] ?? ItemNames.forSKU(sku)
+        if let other = skuItems[name.lowercased()], other != sku {
+            throw SettlementError(
+                line: 0, "SKUs '\(other)' and '\(sku)' would both post to item '\(name)'; give one of them its own item in the mapping's skus")
         }
-        func named(_ lines: [Int: Int]) -> [(String, Int)] {
-            lines.map { (items[$0.key], $0.value) }.filter { $0.1 != 0 }.sorted { $0.0 < $1.0 }
+        skuItems[name.lowercased()] = sku
+        if mapping.skus[sku] == nil && name != sku { shortened[sku] = name }
+        usedItems[name.lowercased()] = ListRequirement(
+            name: name, kind: .item(type: mapping.skuItem.type, account: mapping.skuItem.account), description: sku)
+        return name
+    }
+
+    /// A group's lines: SKUs, sales lines, seller tax, the facilitator-tax pair, fees.
+    mutating func lines(_ group: SettlementSummarizer.Group, family: TransactionFamily) throws(SettlementError) -> [QBTransaction.Line] {
+        var lines: [QBTransaction.Line] = []
+        let skuLines = group.skuCents.map { (summarizer.skus[$0.key], $0.value, group.skuQuantity[$0.key] ?? 0) }
+            .filter { $0.1 != 0 || $0.2 != 0 }.sorted { $0.0 < $1.0 }
+        for (sku, cents, count) in skuLines {
+            let quantity = family == .orders && count > 0 ? String(count) : nil
+            lines.append(.init(item: try item(forSKU: sku), description: sku, quantity: quantity, amountCents: cents))
         }
-        for key in merged.keys.sorted(by: { ($0.family, channelLabel($0), $0.month) < ($1.family, channelLabel($1), $1.month) }) {
-            let group = merged[key]!
-            var lines: [QBTransaction.Line] = []
-            let skuLines = group.skuCents.map { (skus[$0.key], $0.value, group.skuQuantity[$0.key] ?? 0) }
-                .filter { $0.1 != 0 || $0.2 != 0 }.sorted { $0.0 < $1.0 }
-            for (sku, cents, count) in skuLines {
-                let name = try item(forSKU: sku)
-                usedItems[name.lowercased()] = ListRequirement(
-                    name: name, kind: .item(type: mapping.skuItem.type, account: mapping.skuItem.account), description: sku)
-                let quantity = key.family == .orders && count > 0 ? String(count) : nil
-                lines.append(.init(item: name, description: sku, quantity: quantity, amountCents: cents))
-            }
-            for (item, cents) in named(group.saleLines) {
-                lines.append(.init(item: item, amountCents: cents))
-            }
-            let withheldByAmazon = -group.withheld
-            let sellerTax = group.tax - withheldByAmazon
-            if sellerTax != 0 {
-                lines.append(.init(item: mapping.salesTaxItem, description: "Sales tax collected by the seller", amountCents: sellerTax))
-            }
-            if withheldByAmazon != 0 {
-                lines.append(.init(item: mapping.facilitatorTaxItem, description: "Marketplace facilitator tax collected", amountCents: withheldByAmazon))
-                lines.append(.init(item: mapping.facilitatorTaxItem, description: "Marketplace facilitator tax withheld by Amazon", amountCents: -withheldByAmazon))
-            }
-            for (item, cents) in named(group.feeLines) {
-                lines.append(.init(item: item, amountCents: cents))
-            }
-            guard !lines.isEmpty else { continue }
-            let label = [channelLabel(key), monthLabel(key)].filter { !$0.isEmpty }.joined(separator: " ")
-            let role = key.family == .orders ? "orders" : "refunds"
-            let n = index[key.family, default: 0]
-            index[key.family] = n + 1
-            guard n < 35 else { throw SettlementError(line: 0, "more than 35 \(role) groups; choose a coarser --group") }
-            var date = end
-            if key.month >= 0, let d = end {
-                date = min(DayDate(year: key.month / 12, month: key.month % 12 + 1, day: 1).lastDayOfMonth, d)
-            }
-            transactions.append(make(
-                role: role, group: label.isEmpty ? "all" : label, lines: lines, rows: group.rows, date: date,
-                ref: RefNumbers.make(settlementID: header.settlementID, role: key.family == .orders ? "O" : "R", groupIndex: n),
-                memo: "Amazon settlement \(header.settlementID) (\(period)), \(role)\(label.isEmpty ? "" : ", \(label)")",
-                customer: customer))
+        for (item, cents) in summarizer.named(group.saleLines) {
+            lines.append(.init(item: item, amountCents: cents))
         }
-        let adjustmentLines = named(adjustments).map { QBTransaction.Line(item: $0.0, amountCents: $0.1) }
-        if !adjustmentLines.isEmpty {
-            transactions.append(make(
-                role: "adjustments", group: "settlement", lines: adjustmentLines, rows: adjustmentRows, date: end,
-                ref: RefNumbers.make(settlementID: header.settlementID, role: "A", groupIndex: 0),
-                memo: "Amazon settlement \(header.settlementID) (\(period)), settlement adjustments", customer: customer))
+        let withheldByAmazon = -group.withheld
+        let sellerTax = group.tax - withheldByAmazon
+        if sellerTax != 0 {
+            lines.append(.init(item: mapping.salesTaxItem, description: "Sales tax collected by the seller", amountCents: sellerTax))
         }
+        if withheldByAmazon != 0 {
+            lines.append(.init(item: mapping.facilitatorTaxItem, description: "Marketplace facilitator tax collected", amountCents: withheldByAmazon))
+            lines.append(.init(item: mapping.facilitatorTaxItem, description: "Marketplace facilitator tax withheld by Amazon", amountCents: -withheldByAmazon))
+        }
+        for (item, cents) in summarizer.named(group.feeLines) {
+            lines.append(.init(item: item, amountCents: cents))
+        }
+        return lines
+    }
+
+    /// Adds a transaction. QuickBooks refuses a sales receipt with a negative total: those post as credit
+    /// memos (the lines negated).
+    mutating func add(family: TransactionFamily, group: String, lines: [QBTransaction.Line], rows: Int, date: DayDate?, groupIndex: Int) {
+        let period = "\(header.start?.description ?? "?") to \(header.end?.description ?? "?")"
+        let memo: String
+        switch family {
+        case .adjustments: memo = "Amazon settlement \(header.settlementID) (\(period)), settlement adjustments"
+        case .orders, .refunds: memo = "Amazon settlement \(header.settlementID) (\(period)), \(family.rawValue)\(group.isEmpty ? "" : ", \(group)")"
+        }
+        let net = lines.reduce(0) { $0 + ($1.amountCents ?? 0) }
+        let isReceipt = net >= 0
+        let posted = isReceipt ? lines : lines.map { line in
+            var l = line
+            l.amountCents = line.amountCents.map { -$0 }
+            return l
+        }
+        let transaction = QBTransaction(
+            kind: isReceipt ? .salesReceipt : .creditMemo, customer: mapping.customer(forMarketplace: header.marketplace),
+            className: mapping.className, txnDate: date?.description,
+            refNumber: RefNumbers.make(settlementID: header.settlementID, role: family.refLetter, groupIndex: groupIndex), memo: memo,
+            depositAccount: isReceipt ? mapping.depositAccount : nil, lines: posted)
+        let label = family == .adjustments ? "settlement" : (group.isEmpty ? "all" : group)
+        transactions.append(SettlementSummary.Transaction(family: family, group: label, transaction: transaction, depositCents: net, rows: rows))
+    }
+
+    /// Accounts, then the customer, then items: everything the transactions name.
+    mutating func requirements() -> [ListRequirement] {
         for t in transactions {
             for line in t.transaction.lines where usedItems[line.item.lowercased()] == nil {
                 let spec = mapping.items[line.item] ?? mapping.items[mapping.unmappedItem]!
@@ -99,36 +150,15 @@ extension SettlementSummarizer {
         }
         if transactions.contains(where: { $0.transaction.kind == .salesReceipt }) { accountNames.insert(mapping.depositAccount) }
         var requirements = accountNames.sorted().map { ListRequirement(name: $0, kind: .account(type: mapping.accounts[$0] ?? "OtherCurrentAsset")) }
-        if !transactions.isEmpty { requirements.append(ListRequirement(name: customer, kind: .customer)) }
-        requirements += usedItems.values.sorted { $0.name < $1.name }
-        let summary = SettlementSummary(
-            header: header, source: source, mappingGroup: mapping.group, transactions: transactions, requirements: requirements,
-            unmapped: unmapped.values.sorted { $0.firstLine < $1.firstLine }, shortenedSKUs: shortened)
-        guard summary.reconciles else {
-            throw SettlementError(
-                line: 0,
-                "internal check failed: the transactions net to \(Cents.format(summary.postedCents)), not the deposit \(Cents.format(header.totalCents)); nothing was enqueued")
-        }
-        return summary
+        if !transactions.isEmpty { requirements.append(ListRequirement(name: mapping.customer(forMarketplace: header.marketplace), kind: .customer)) }
+        return requirements + usedItems.values.sorted { $0.name < $1.name }
     }
 
-    func make(
-        role: String, group: String, lines: [QBTransaction.Line], rows: Int, date: DayDate?, ref: String, memo: String,
-        customer: String
-    ) -> SettlementSummary.Transaction {
-        let net = lines.reduce(0) { $0 + ($1.amountCents ?? 0) }
-        // QuickBooks refuses a sales receipt with a negative total: post those as credit memos.
-        let isReceipt = net >= 0
-        let posted = isReceipt ? lines : lines.map { line in
-            var l = line
-            l.amountCents = line.amountCents.map { -$0 }
-            return l
-        }
-        let transaction = QBTransaction(
-            kind: isReceipt ? .salesReceipt : .creditMemo, customer: customer, className: mapping.className,
-            txnDate: date?.description, refNumber: ref, memo: memo, depositAccount: isReceipt ? mapping.depositAccount : nil,
-            lines: posted)
-        return SettlementSummary.Transaction(role: role, group: group, transaction: transaction, depositCents: net, rows: rows)
+    mutating func summary(source: String, unmapped: [SettlementSummary.Unmapped]) -> SettlementSummary {
+        let requirements = requirements()
+        return SettlementSummary(
+            header: header, source: source, mappingGroup: mapping.group, transactions: transactions, requirements: requirements,
+            unmapped: unmapped, shortenedSKUs: shortened)
     }
 }
 

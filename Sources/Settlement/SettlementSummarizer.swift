@@ -5,15 +5,9 @@ import QBXML
 public struct SettlementSummarizer {
     public let mapping: SettlementMapping
 
-    enum Family: Int, Comparable {
-        case orders = 0
-        case refunds = 1
-        static func < (a: Family, b: Family) -> Bool { a.rawValue < b.rawValue }
-    }
-
     /// A group: family, channel and month as small integers (hashing them is cheap).
     struct GroupKey: Hashable {
-        var family: Family
+        var family: TransactionFamily
         /// Index into `channels`, or -1.
         var channel: Int
         /// year * 12 + month - 1, or -1.
@@ -59,8 +53,8 @@ public struct SettlementSummarizer {
     var unmapped: [Triple: SettlementSummary.Unmapped] = [:]
     /// Actions (and the family of the transaction type) by the parser's kind id; a string-keyed cache for
     /// entries made without ids.
-    var actionsByKind: [(Action, Family?)?] = []
-    var actions: [Triple: (Action, Family?)] = [:]
+    var actionsByKind: [(Action, TransactionFamily?)?] = []
+    var actions: [Triple: (Action, TransactionFamily?)] = [:]
     /// Whether a marketplace (by the parser's id) is "Non-Amazon" (Multi-Channel Fulfillment).
     var nonAmazonByParserID: [Bool?] = []
     /// SKUs and channels by index, with the parser's ids mapped to them.
@@ -74,7 +68,7 @@ public struct SettlementSummarizer {
         self.mapping = mapping
     }
 
-    static func family(_ transactionType: String) -> Family? {
+    static func family(_ transactionType: String) -> TransactionFamily? {
         let t = transactionType.lowercased()
         if t.hasPrefix("order") { return .orders }
         if t.hasPrefix("refund") || t.hasSuffix("refund") { return .refunds }
@@ -88,7 +82,7 @@ public struct SettlementSummarizer {
         return items.count - 1
     }
 
-    mutating func resolve(_ key: Triple, family: Family?) -> Action {
+    mutating func resolve(_ key: Triple, family: TransactionFamily?) -> Action {
         guard let rule = mapping.rule(transactionType: key.t, amountType: key.a, amountDescription: key.d) else { return .unmapped }
         switch rule.role {
         case .settlement: return .settlement(item(rule.item ?? mapping.unmappedItem))
@@ -100,7 +94,7 @@ public struct SettlementSummarizer {
         }
     }
 
-    mutating func action(_ e: SettlementEntry) -> (Action, Family?) {
+    mutating func action(_ e: SettlementEntry) -> (Action, TransactionFamily?) {
         if e.kindID >= 0, e.kindID < actionsByKind.count, let cached = actionsByKind[e.kindID] { return cached }
         let key = Triple(t: e.transactionType, a: e.amountType, d: e.amountDescription)
         let family = Self.family(e.transactionType)
@@ -132,7 +126,7 @@ public struct SettlementSummarizer {
     }
 
     /// The index of the entry's group in `groupList`, made when new.
-    mutating func group(_ e: SettlementEntry, _ family: Family) -> Int {
+    mutating func group(_ e: SettlementEntry, _ family: TransactionFamily) -> Int {
         var key = GroupKey(family: family, channel: -1, month: -1)
         switch mapping.group {
         case .none: break

@@ -4,8 +4,7 @@ import QBXML
 /// reconciliation to the deposit.
 public struct SettlementSummary: Sendable, Codable {
     public struct Transaction: Sendable, Codable {
-        /// `orders`, `refunds` or `adjustments`.
-        public var role: String
+        public var family: TransactionFamily
         /// The group label: `AFN`, `MFN`, `2024-10`, `AFN 2024-10`, `all`, or `settlement`.
         public var group: String
         public var transaction: QBTransaction
@@ -52,7 +51,7 @@ public struct SettlementSummary: Sendable, Codable {
         var out: [SalesEntry] = []
         for t in transactions.map(\.transaction) {
             out.append(.transaction(t))
-            if let p = payment(of: t), let ref = t.refNumber { out.append(.payment(p, invoiceRefs: [ref])) }
+            if let p = payment(of: t) { out.append(.payment(p)) }
         }
         return out
     }

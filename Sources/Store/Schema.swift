@@ -112,6 +112,25 @@ enum Schema {
                 CREATE INDEX prerequisites_reverse ON prerequisites(prerequisite_id);
                 """)
         }
+        migrator.registerMigration("v3: plan keys") { db in
+            // Every planned item keeps what it stands for (`Customer:amazon summary`, `Invoice:INV-1`), so
+            // that TxnID placeholders name it rather than a queue id; list lookups are marked by `ensures`
+            // (a missing element is added when `add_body` is set, refused when it is not).
+            try db.execute(sql: """
+                ALTER TABLE queue ADD COLUMN plan_key TEXT;
+                ALTER TABLE queue ADD COLUMN ensures INTEGER NOT NULL DEFAULT 0;
+                UPDATE queue SET plan_key = ensure_key, ensures = 1 WHERE ensure_key IS NOT NULL;
+                UPDATE queue SET add_body = NULL WHERE ensure_policy = 'fail';
+                UPDATE queue SET plan_key = substr(type, 1, length(type) - 3) || ':' || ref_number
+                  WHERE ensure_key IS NULL AND ref_number IS NOT NULL
+                    AND type IN ('SalesReceiptAdd', 'InvoiceAdd', 'CreditMemoAdd', 'ReceivePaymentAdd');
+                DROP INDEX queue_ensure;
+                ALTER TABLE queue DROP COLUMN ensure_key;
+                ALTER TABLE queue DROP COLUMN ensure_policy;
+                CREATE INDEX queue_plan_key ON queue(user_id, plan_key, state);
+                CREATE INDEX queue_ref_number ON queue(user_id, ref_number);
+                """)
+        }
         return migrator
     }
 }

@@ -13,88 +13,63 @@ extension Store {
     }
 
     @discardableResult
-    public func addUser(name: String, passwordHash: String, companyFile: String, now: Date = Date()) throws -> User {
+    public func addUser(name: String, passwordHash: String, companyFile: String, now: Date = Date()) async throws -> User {
         try Self.validateUserName(name)
-        return try pool.write { db in
-            if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil {
-                throw StoreError.userExists(name)
-            }
-            try db.execute(
-                sql: "INSERT INTO users (name, password_hash, company_file, file_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [name, passwordHash, companyFile, SecureRandom.braceGUID(), now])
-            return User(row: try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+        return try await pool.write { db in
+            if try User.filter(Column("name") == name).fetchCount(db) > 0 { throw StoreError.userExists(name) }
+            var user = User(
+                id: nil, name: name, passwordHash: passwordHash, companyFile: companyFile, fileID: SecureRandom.braceGUID(),
+                createdAt: now)
+            try user.insert(db)
+            return user
         }
     }
 
-    public func user(named name: String) throws -> User? {
-        try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(User.init(row:))
-        }
+    public func user(named name: String) async throws -> User? {
+        try await pool.read { db in try Self.user(db, named: name) }
     }
 
-    public func users() throws -> [User] {
-        try pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map(User.init(row:)) }
+    public func user(id: Int64) async throws -> User? {
+        try await pool.read { db in try User.fetchOne(db, key: id) }
     }
 
-    public func setPassword(name: String, passwordHash: String) throws {
-        try pool.write { db in
-            try db.execute(sql: "UPDATE users SET password_hash = ? WHERE name = ?", arguments: [passwordHash, name])
+    public func users() async throws -> [User] {
+        try await pool.read { db in try User.order(Column("name")).fetchAll(db) }
+    }
+
+    public func setPassword(name: String, passwordHash: String) async throws {
+        try await pool.write { db in
+            try db.execute(literal: "UPDATE users SET password_hash = \(passwordHash) WHERE name = \(name)")
             if db.changesCount == 0 { throw StoreError.noSuchUser(name) }
-            try db.execute(sql: "DELETE FROM auth_failures WHERE name = ?", arguments: [name])
+            try db.execute(literal: "DELETE FROM auth_failures WHERE name = \(name)")
         }
     }
 
     /// Removes a user with its queue and sessions.
-    public func removeUser(name: String) throws {
-        try pool.write { db in
-            try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
-            if db.changesCount == 0 { throw StoreError.noSuchUser(name) }
+    public func removeUser(name: String) async throws {
+        try await pool.write { db in
+            if try User.filter(Column("name") == name).deleteAll(db) == 0 { throw StoreError.noSuchUser(name) }
         }
     }
 
     /// The installation's OwnerID for .qwc files: made once, then stable.
-    public func ownerID() throws -> String {
-        try pool.write { db in
+    public func ownerID() async throws -> String {
+        try await pool.write { db in
             if let id = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'owner_id'") { return id }
             let id = SecureRandom.braceGUID()
-            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('owner_id', ?)", arguments: [id])
+            try db.execute(literal: "INSERT INTO meta (key, value) VALUES ('owner_id', \(id))")
             return id
         }
     }
 
-    // MARK: - Throttling of authentication failures
-
-    /// How long `name` must wait before its password is checked again, or nil when it need not.
-    /// The first `freeFailures` failures cost nothing; each one after doubles the wait, from 30 s to 15 min.
-    public func throttleDelay(name: String, now: Date = Date(), freeFailures: Int = 5) throws -> TimeInterval? {
-        try pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT count, last_at FROM auth_failures WHERE name = ?", arguments: [name])
-            else { return nil }
-            let count: Int = row["count"]
-            let last: Date = row["last_at"]
-            guard count >= freeFailures else { return nil }
-            let wait = min(30 * pow(2, Double(count - freeFailures)), 900)
-            let remaining = last.addingTimeInterval(wait).timeIntervalSince(now)
-            return remaining > 0 ? remaining : nil
-        }
+    static func user(_ db: Database, named name: String) throws -> User? {
+        try User.filter(Column("name") == name).fetchOne(db)
     }
 
-    /// Records a failed authentication for `name` (known user or not) and returns the failure count.
-    @discardableResult
-    public func recordAuthFailure(name: String, now: Date = Date()) throws -> Int {
-        try pool.write { db in
-            // Forget failures a day old, so that made-up names cannot grow the table without bound.
-            try db.execute(sql: "DELETE FROM auth_failures WHERE last_at < ?", arguments: [now.addingTimeInterval(-86_400)])
-            try db.execute(
-                sql: """
-                    INSERT INTO auth_failures (name, count, last_at) VALUES (?, 1, ?)
-                    ON CONFLICT(name) DO UPDATE SET count = count + 1, last_at = excluded.last_at
-                    """, arguments: [name, now])
-            return try Int.fetchOne(db, sql: "SELECT count FROM auth_failures WHERE name = ?", arguments: [name]) ?? 1
+    static func userID(_ db: Database, named name: String) throws -> Int64 {
+        guard let id = try Int64.fetchOne(db, literal: "SELECT id FROM users WHERE name = \(name)") else {
+            throw StoreError.noSuchUser(name)
         }
-    }
-
-    public func clearAuthFailures(name: String) throws {
-        try pool.write { db in try db.execute(sql: "DELETE FROM auth_failures WHERE name = ?", arguments: [name]) }
+        return id
     }
 }

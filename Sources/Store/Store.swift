@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// The only owner of qblink's SQLite database: users, the request queue, Web Connector sessions and
-/// the exchange log. WAL mode, a busy timeout, versioned migrations, one writer.
+/// The only owner of qblink's SQLite database: users, the request queue, Web Connector sessions, the
+/// settlements enqueued and the exchange log. WAL mode, a busy timeout, versioned migrations, one writer.
+/// Every access runs on GRDB's own threads; callers await it.
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
@@ -23,8 +24,8 @@ public final class Store: Sendable {
     }
 
     /// The migrations applied to this database, oldest first.
-    public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Schema.migrator.appliedMigrations(db) }
+    public func appliedMigrations() async throws -> [String] {
+        try await pool.read { db in try Schema.migrator.appliedMigrations(db) }
     }
 }
 
@@ -36,7 +37,11 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case noSuchSession(String)
     case invalidState(item: Int64, state: ItemState, action: String)
     case invalidName(String)
+    /// A plan whose items wait for something it does not hold (a programming error, said plainly).
+    case invalidPlan(String)
     case settlementExists(String, enqueuedAt: Date, counts: [ItemState: Int])
+    /// `Type:RefNumber` of transactions the user already has queued, in flight or created.
+    case duplicateRefNumbers(user: String, [String])
 
     public var description: String {
         switch self {
@@ -52,13 +57,15 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "there is no session \(id) (see 'qblink log')"
         case .invalidState(let item, let state, let action):
             return "queue item \(item) is \(state.rawValue); only failed or in-doubt items can be \(action)"
-        case .invalidName(let reason):
+        case .invalidName(let reason), .invalidPlan(let reason):
             return reason
         case .settlementExists(let id, let at, let counts):
             let total = counts.values.reduce(0, +)
             let parts = ItemState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
             return "settlement \(id) was already enqueued for this user on \(at.formatted(.iso8601)): \(counts[.done] ?? 0) of its \(total) transactions are done (\(parts.joined(separator: ", "))). Use --replace to replace the ones not yet sent."
-
+        case .duplicateRefNumbers(let user, let refs):
+            let shown = refs.count > 10 ? refs.prefix(10).joined(separator: ", ") + " and \(refs.count - 10) more" : refs.joined(separator: ", ")
+            return "already queued or created for \(user): \(shown). Nothing was queued; use --allow-duplicates to queue them again."
         }
     }
 }

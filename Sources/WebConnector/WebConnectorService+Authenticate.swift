@@ -8,29 +8,29 @@ extension WebConnectorService {
     func authenticate(user: String, password: String, _ context: inout Context) async throws -> [String] {
         context.userName = user
         let now = now()
-        if let wait = try store.throttleDelay(name: user, now: now, freeFailures: configuration.freeAuthFailures) {
+        if let wait = try await store.throttleDelay(name: user, now: now, freeFailures: configuration.freeAuthFailures) {
             logger.warning(
                 "authentication throttled",
                 metadata: ["user": "\(user)", "retry_after_s": "\(Int(wait.rounded(.up)))"])
             return ["", "nvu"]
         }
-        let account = try store.user(named: user)
+        let account = try await store.user(named: user)
         let hash = account?.passwordHash ?? Self.decoyHash
         let matches = await Self.offload { PasswordHasher.verify(password, against: hash) }
         guard let account, matches else {
-            let failures = try store.recordAuthFailure(name: user, now: now)
+            let failures = try await store.recordAuthFailure(name: user, now: now)
             logger.warning(
                 "authentication failed",
                 metadata: ["user": "\(user)", "reason": "\(account == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
             return ["", "nvu"]
         }
-        try store.clearAuthFailures(name: user)
-        try store.pruneExchanges(before: now.addingTimeInterval(-configuration.logRetention))
+        try await store.clearAuthFailures(name: user)
+        try await store.pruneExchanges(before: now.addingTimeInterval(-configuration.logRetention))
         let ticket = SecureRandom.ticket()
-        let (session, pending) = try store.beginSession(
-            userID: account.id, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout)
+        let (session, pending) = try await store.beginSession(
+            userID: account.userID, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout)
         context.sessionID = session.id
-        logger.info("authenticated", metadata: ["user": "\(user)", "session": "\(session.id)", "pending": "\(pending)"])
+        logger.info("authenticated", metadata: ["user": "\(user)", "session": "\(session.sessionID)", "pending": "\(pending)"])
         return [ticket, pending > 0 ? account.companyFile : "none"]
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import QBModel
 import QBXML
 import Store
 import XMLKit
@@ -6,77 +7,93 @@ import XMLKit
 extension WebConnectorService {
     static let lookupPrefix = "check-"
 
-    func sendRequestXML(_ call: SOAPCall, _ context: inout Context) throws -> String {
-        guard var session = try activeSession(call, &context) else { return "" }
+    func sendRequestXML(_ call: SOAPCall, _ context: inout Context) async throws -> String {
+        guard let info = try await activeSession(call, &context) else { return "" }
+        let sessionID = info.session.sessionID
+        var session = info.session
         if session.qbxmlVersion == nil || !call["strHCPResponse"].isEmpty {
             let host = HostInfo.parse(call["strHCPResponse"])
-            if let refusal = try wrongCompanyFile(host, session) {
-                try store.setLastError(sessionID: session.id, refusal)
-                try store.endSession(id: session.id, now: now())
-                logger.error("wrong company file", metadata: ["session": "\(session.id)", "user": "\(session.userName)"])
+            if let refusal = try await wrongCompanyFile(host, session) {
+                try await store.setLastError(sessionID: sessionID, refusal)
+                try await store.endSession(id: sessionID, now: now())
+                logger.error("wrong company file", metadata: ["session": "\(sessionID)", "user": "\(info.userName)"])
                 return ""
             }
             let announced = QBXMLVersion(major: Int(call["qbXMLMajorVers"]) ?? 0, minor: Int(call["qbXMLMinorVers"]) ?? 0)
             guard let version = QBXMLVersion.choose(supported: host?.supportedVersions ?? [], announced: announced) else {
                 let message = "QuickBooks did not say which qbXML versions it supports; nothing was sent."
-                try store.setLastError(sessionID: session.id, message)
+                try await store.setLastError(sessionID: sessionID, message)
                 return ""
             }
             let company = call["strCompanyFileName"]
-            try store.setHost(
-                sessionID: session.id, companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
+            try await store.setHost(
+                sessionID: sessionID, companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
                 country: host?.country ?? (call["qbXMLCountry"].isEmpty ? nil : call["qbXMLCountry"]),
                 productName: host?.productName)
             session.qbxmlVersion = version.description
         }
         let version = QBXMLVersion(session.qbxmlVersion ?? "") ?? .fallback
-        let batch = try store.startBatch(
-            sessionID: session.id, now: now(), limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes
-        ) { minimum in
-            guard let minimum, let needed = QBXMLVersion(minimum), needed > version else { return nil }
-            return "written for qbXML \(needed), but this QuickBooks accepts at most qbXML \(version); not sent"
-        }
+        let batch = try await store.startBatch(
+            sessionID: sessionID, now: now(), limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes
+        ) { item, prerequisites in Self.prepare(item, prerequisites, version: version) }
         if batch.lostResponses > 0 {
             logger.warning(
                 "response lost: requests are now in doubt",
-                metadata: ["session": "\(session.id)", "count": "\(batch.lostResponses)"])
+                metadata: ["session": "\(sessionID)", "count": "\(batch.lostResponses)"])
         }
         if !batch.refused.isEmpty {
-            logger.warning(
-                "requests need a newer qbXML", metadata: ["session": "\(session.id)", "count": "\(batch.refused.count)", "version": "\(version)"])
+            logger.warning("requests not sent", metadata: ["session": "\(sessionID)", "count": "\(batch.refused.count)", "version": "\(version)"])
         }
         if batch.isEmpty {
-            let waiting = try store.counts(userName: session.userName)[.queued] ?? 0
-            let text: String
-            if !batch.refused.isEmpty {
-                text = "\(batch.refused.count) request(s) need a newer qbXML than this QuickBooks accepts (\(version)); they failed without being sent — run qblink queue --state failed"
-            } else if waiting > 0 {
-                text = "\(waiting) request(s) wait for a customer, item or invoice that is in doubt — run qblink queue --state in-doubt"
-            } else {
-                text = "No request left to send."
-            }
-            try store.setLastError(sessionID: session.id, text)
+            try await store.setLastError(sessionID: sessionID, try await nothingToSend(batch, info, version: version))
             return ""
         }
         var requests: [(requestID: String, body: String)] = []
         for item in batch.lookups {
-            requests.append((Self.lookupPrefix + String(item.id), item.lookupBody ?? ""))
+            requests.append((Self.lookupPrefix + String(item.id!), item.lookupBody ?? ""))
         }
         for item in batch.items {
-            requests.append((String(item.id), item.body))
+            requests.append((String(item.id!), item.body))
         }
         logger.info(
             "sending batch",
-            metadata: ["session": "\(session.id)", "requests": "\(batch.items.count)", "lookups": "\(batch.lookups.count)"])
+            metadata: ["session": "\(sessionID)", "requests": "\(batch.items.count)", "lookups": "\(batch.lookups.count)"])
         return QBXMLRequestMessage.build(version: version, requests: requests)
+    }
+
+    /// The body that goes out for an item, or why it cannot: written for a newer qbXML than this QuickBooks
+    /// accepts, or carrying the TxnID of a transaction QuickBooks gave none.
+    static func prepare(_ item: QueueItem, _ prerequisites: [Prerequisite], version: QBXMLVersion) -> Preparation {
+        if let minimum = item.minVersion, let needed = QBXMLVersion(minimum), needed > version {
+            return .refuse("written for qbXML \(needed), but this QuickBooks accepts at most qbXML \(version); not sent")
+        }
+        let sources = prerequisites.map { TxnIDPlaceholder.Source(key: $0.planKey, queueID: $0.id, txnID: $0.txnID, label: $0.label) }
+        do throws(TxnIDPlaceholder.FillError) {
+            return .send(try TxnIDPlaceholder.fill(item.body, from: sources))
+        } catch {
+            let named = sources.first(where: error.names)?.label ?? error.key?.description ?? "queue item \(error.queueID ?? 0)"
+            return .refuse("not sent: \(named), which it applies to, has no TxnID from QuickBooks")
+        }
+    }
+
+    /// What getLastError says when a sendRequestXML had nothing to send.
+    func nothingToSend(_ batch: Batch, _ info: SessionInfo, version: QBXMLVersion) async throws -> String {
+        if !batch.refused.isEmpty {
+            return "\(batch.refused.count) request(s) could not be sent and failed (\(batch.refused[0].statusMessage ?? "")) — run qblink queue --state failed"
+        }
+        let waiting = try await store.counts(userName: info.userName)[.queued] ?? 0
+        if waiting > 0 {
+            return "\(waiting) request(s) wait for a customer, item or invoice that is in doubt — run qblink queue --state in-doubt"
+        }
+        return "No request left to send."
     }
 
     /// A refusal when the open company file carries another qblink user's FileID (the Web Connector
     /// stores the .qwc's FileID in the company file and reports it back in the HCP response).
-    func wrongCompanyFile(_ host: HostInfo?, _ session: Session) throws -> String? {
+    func wrongCompanyFile(_ host: HostInfo?, _ session: Session) async throws -> String? {
         guard let host, !host.fileIDs.isEmpty else { return nil }
-        guard let found = host.fileIDs[try store.ownerID().uppercased()],
-            let user = try store.user(named: session.userName)
+        guard let found = host.fileIDs[try await store.ownerID().uppercased()],
+            let user = try await store.user(id: session.userID)
         else { return nil }
         guard found.uppercased() != user.fileID.uppercased() else { return nil }
         return "The company file open in QuickBooks\(host.companyName.map { " (\($0))" } ?? "") is registered with FileID \(found), "
@@ -84,20 +101,21 @@ extension WebConnectorService {
             + "open the right company file, or add this file with its own user and .qwc."
     }
 
-    func receiveResponseXML(_ call: SOAPCall, _ context: inout Context) throws -> Int {
-        guard let session = try activeSession(call, &context) else { return -1 }
+    func receiveResponseXML(_ call: SOAPCall, _ context: inout Context) async throws -> Int {
+        guard let info = try await activeSession(call, &context) else { return -1 }
+        let session = info.session
         let hresult = call["hresult"]
         if !hresult.isEmpty {
             let message = call["message"]
             let text = "QuickBooks rejected the whole request message: \(message.isEmpty ? "no reason given" : message) (HRESULT \(hresult))"
-            try store.setLastError(sessionID: session.id, text)
-            logger.warning("request message rejected", metadata: ["session": "\(session.id)", "hresult": "\(hresult)"])
+            try await store.setLastError(sessionID: session.sessionID, text)
+            logger.warning("request message rejected", metadata: ["session": "\(session.sessionID)", "hresult": "\(hresult)"])
             // The message was not processed: its requests fail with QuickBooks' reason (never re-sent on their
             // own); a retry sends each alone, so one unreadable request cannot fail the others again.
-            return try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
+            return try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
                 var outcomes: [Int64: ItemOutcome] = [:]
                 for item in inFlight {
-                    outcomes[item.id] = item.state == .checking
+                    outcomes[item.id!] = item.state == .checking
                         ? .inDoubt(message: "the lookup was refused: \(text)")
                         : .rejected(message: text)
                 }
@@ -109,28 +127,28 @@ extension WebConnectorService {
             response = try QBXMLResponse.parse(call["response"])
         } catch {
             let text = "QuickBooks' response could not be read (\(error)); the requests are in doubt and will be looked up"
-            try store.setLastError(sessionID: session.id, text)
-            return try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
-                Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id, ItemOutcome.inDoubt(message: text)) })
+            try await store.setLastError(sessionID: session.sessionID, text)
+            return try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
+                Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id!, ItemOutcome.inDoubt(message: text)) })
             }
         }
         let byID = Dictionary(
             response.items.compactMap { item in item.requestID.map { ($0, item) } }, uniquingKeysWith: { first, _ in first })
-        let progress = try store.finishBatch(sessionID: session.id, now: now()) { inFlight in
+        let progress = try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
             var outcomes: [Int64: ItemOutcome] = [:]
             for item in inFlight {
                 if item.state == .checking {
-                    if let rs = byID[Self.lookupPrefix + String(item.id)] {
-                        outcomes[item.id] = Self.lookupOutcome(item, rs)
+                    if let rs = byID[Self.lookupPrefix + String(item.id!)] {
+                        outcomes[item.id!] = Self.lookupOutcome(item, rs)
                     }
-                } else if let rs = byID[String(item.id)] {
-                    outcomes[item.id] = item.isLookupPhase ? Self.ensureOutcome(item, rs) : Self.outcome(rs)
+                } else if let rs = byID[String(item.id!)] {
+                    outcomes[item.id!] = item.isLookupPhase ? Self.ensureOutcome(item, rs) : Self.outcome(rs)
                 }
             }
             return outcomes
         }
         logger.info(
-            "response applied", metadata: ["session": "\(session.id)", "responses": "\(response.items.count)", "progress": "\(progress)"])
+            "response applied", metadata: ["session": "\(session.sessionID)", "responses": "\(response.items.count)", "progress": "\(progress)"])
         return progress
     }
 
@@ -147,7 +165,7 @@ extension WebConnectorService {
     /// A list lookup: found → done (with its ListID); missing → its Add goes next (policy create) or it
     /// fails naming what is missing (policy fail); an error → failed.
     static func ensureOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {
-        let label = item.label ?? item.ensureKey ?? item.type
+        let label = item.label ?? item.planKey?.description ?? item.type
         let missing = rs.statusCode == 1 || rs.statusCode == 500 || (!rs.isError && rs.rets.isEmpty)
         if !missing {
             if rs.isError { return outcome(rs) }
@@ -155,7 +173,7 @@ extension WebConnectorService {
                 txnID: nil, listID: rs.listID, statusCode: rs.statusCode, severity: rs.statusSeverity,
                 message: "\(label) exists in QuickBooks", response: rs.rets.map { $0.serialized() }.joined())
         }
-        guard item.ensurePolicy != "fail", let addBody = item.addBody else {
+        guard let addBody = item.addBody else {
             return .failed(
                 statusCode: rs.statusCode, severity: rs.statusSeverity,
                 message: "\(label) does not exist in QuickBooks (missing-list policy: fail); add it in QuickBooks, then retry", response: nil)

@@ -5,35 +5,35 @@ extension WebConnectorService {
     static let unknownTicketMessage =
         "qblink does not know this session (unknown or expired ticket). Click Update Selected to start a new one."
 
-    func connectionError(_ call: SOAPCall, _ context: inout Context) throws -> String {
-        guard let session = try activeSession(call, &context) else { return "done" }
+    func connectionError(_ call: SOAPCall, _ context: inout Context) async throws -> String {
+        guard let info = try await activeSession(call, &context) else { return "done" }
         let text = "QuickBooks could not be opened: \(call["message"].isEmpty ? "no reason given" : call["message"]) (HRESULT \(call["hresult"]))"
-        try store.setLastError(sessionID: session.id, text)
-        logger.warning("connection error", metadata: ["session": "\(session.id)", "hresult": "\(call["hresult"])"])
+        try await store.setLastError(sessionID: info.session.sessionID, text)
+        logger.warning("connection error", metadata: ["session": "\(info.session.sessionID)", "hresult": "\(call["hresult"])"])
         return "done"
     }
 
-    func lastError(_ call: SOAPCall, _ context: inout Context) throws -> String {
+    func lastError(_ call: SOAPCall, _ context: inout Context) async throws -> String {
         guard let ticket = call.ticket else { return Self.unknownTicketMessage }
-        switch try store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
-        case .active(let session), .ended(let session):
-            context.sessionID = session.id
-            context.userName = session.userName
-            if session.state == .expired || session.state == .replaced {
-                return "This session is over (\(session.state.rawValue)). Click Update Selected to start a new one."
+        switch try await store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
+        case .active(let info), .ended(let info):
+            context.sessionID = info.session.id
+            context.userName = info.userName
+            if info.session.state == .expired || info.session.state == .replaced {
+                return "This session is over (\(info.session.state.rawValue)). Click Update Selected to start a new one."
             }
-            return session.lastError ?? "No error."
+            return info.session.lastError ?? "No error."
         case .unknown:
             return Self.unknownTicketMessage
         }
     }
 
-    func closeConnection(_ call: SOAPCall, _ context: inout Context) throws -> String {
-        guard let session = try activeSession(call, &context) else {
+    func closeConnection(_ call: SOAPCall, _ context: inout Context) async throws -> String {
+        guard let info = try await activeSession(call, &context) else {
             return "Session unknown or already over."
         }
-        let ended = try store.endSession(id: session.id, now: now())
-        let inDoubt = try store.counts(userName: session.userName)[.inDoubt] ?? 0
+        let ended = try await store.endSession(id: info.session.sessionID, now: now())
+        let inDoubt = try await store.counts(userName: info.userName)[.inDoubt] ?? 0
         return Self.summary(created: ended.doneCount, failed: ended.failedCount, inDoubt: inDoubt)
     }
 

@@ -57,7 +57,7 @@ public final class WebConnectorService: Sendable {
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
         let text = SOAPCodec.maskingPasswords(in: String(decoding: body, as: UTF8.self))
         do {
-            try store.logExchange(
+            try await store.logExchange(
                 Exchange(
                     at: now(), method: methodName, ticket: ticket, userName: context.userName,
                     sessionID: context.sessionID, durationMS: elapsed, httpStatus: reply.status, requestBody: text,
@@ -83,15 +83,15 @@ public final class WebConnectorService: Sendable {
         case .authenticate:
             return .strings(try await authenticate(user: call["strUserName"], password: call["strPassword"], &context))
         case .sendRequestXML:
-            return .string(try sendRequestXML(call, &context))
+            return .string(try await sendRequestXML(call, &context))
         case .receiveResponseXML:
-            return .int(try receiveResponseXML(call, &context))
+            return .int(try await receiveResponseXML(call, &context))
         case .connectionError:
-            return .string(try connectionError(call, &context))
+            return .string(try await connectionError(call, &context))
         case .getLastError:
-            return .string(try lastError(call, &context))
+            return .string(try await lastError(call, &context))
         case .closeConnection:
-            return .string(try closeConnection(call, &context))
+            return .string(try await closeConnection(call, &context))
         case .getInteractiveURL:
             return .string("")
         case .interactiveDone:
@@ -102,22 +102,22 @@ public final class WebConnectorService: Sendable {
     }
 
     /// The active session of a call's ticket, or nil (logged) when the ticket is unknown or its session over.
-    func activeSession(_ call: SOAPCall, _ context: inout Context) throws -> Session? {
+    func activeSession(_ call: SOAPCall, _ context: inout Context) async throws -> SessionInfo? {
         guard let ticket = call.ticket else {
             logger.warning("call without a ticket", metadata: ["method": "\(call.method.rawValue)"])
             return nil
         }
-        switch try store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
-        case .active(let session):
-            context.sessionID = session.id
-            context.userName = session.userName
-            return session
-        case .ended(let session):
-            context.sessionID = session.id
-            context.userName = session.userName
+        switch try await store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
+        case .active(let info):
+            context.sessionID = info.session.id
+            context.userName = info.userName
+            return info
+        case .ended(let info):
+            context.sessionID = info.session.id
+            context.userName = info.userName
             logger.warning(
                 "call on an ended session",
-                metadata: ["method": "\(call.method.rawValue)", "session": "\(session.id)", "state": "\(session.state.rawValue)"])
+                metadata: ["method": "\(call.method.rawValue)", "session": "\(info.session.sessionID)", "state": "\(info.session.state.rawValue)"])
             return nil
         case .unknown:
             logger.warning("call with an unknown ticket", metadata: ["method": "\(call.method.rawValue)"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Posting
 import Store
 
 /// `--db PATH`, else `QBLINK_DB`, else `./qblink.sqlite`.
@@ -22,18 +23,21 @@ struct DatabaseOptions: ParsableArguments {
     }
 }
 
-/// An error for people: printed as `qblink: <message>` with exit status 1.
+/// An error for people: ArgumentParser prints it as `Error: <message>` on standard error and exits with
+/// status 1.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
 
-/// Runs `body`, turning Store and other errors into readable CLI errors.
+/// Runs `body`, turning Store and Posting errors into readable CLI errors.
 @discardableResult
-func readable<T>(_ body: () throws -> T) throws -> T {
+func readable<T>(_ body: () async throws -> T) async throws -> T {
     do {
-        return try body()
+        return try await body()
     } catch let error as StoreError {
+        throw CLIError(error.description)
+    } catch let error as PostingError {
         throw CLIError(error.description)
     }
 }

@@ -15,36 +15,38 @@ struct Log: AsyncParsableCommand {
     func run() async throws {
         let store = try database.open()
         if let session {
-            try show(store, session)
+            try await show(store, session)
         } else {
-            try list(store)
+            try await list(store)
         }
     }
 
-    func list(_ store: Store) throws {
-        let sessions = try store.sessions(userName: user, limit: limit)
+    func list(_ store: Store) async throws {
+        let sessions = try await store.sessions(userName: user, limit: limit)
         if sessions.isEmpty {
             print("No Web Connector session yet.")
             return
         }
         var table = TextTable("SESSION", "USER", "STARTED", "STATE", "CALLS", "DONE", "FAILED", "IN DOUBT", "LAST ERROR")
-        for s in sessions {
+        for info in sessions {
+            let s = info.session
             table.add(
-                String(s.id), s.userName, s.startedAt.formatted(.iso8601), s.state.rawValue, String(s.calls),
+                String(s.sessionID), info.userName, s.startedAt.formatted(.iso8601), s.state.rawValue, String(info.calls),
                 String(s.doneCount), String(s.failedCount), String(s.inDoubtCount), (s.lastError ?? "").clipped(70))
         }
         print(table.rendered)
     }
 
-    func show(_ store: Store, _ id: Int64) throws {
-        let s = try readable { try store.session(id: id) }
-        print("Session \(s.id) of \(s.userName): \(s.state.rawValue), started \(s.startedAt.formatted(.iso8601))")
+    func show(_ store: Store, _ id: Int64) async throws {
+        let info = try await readable { try await store.session(id: id) }
+        let s = info.session
+        print("Session \(id) of \(info.userName): \(s.state.rawValue), started \(s.startedAt.formatted(.iso8601))")
         if let product = s.productName { print("QuickBooks: \(product)") }
         if let company = s.companyFile { print("Company file: \(company)") }
         if let version = s.qbxmlVersion { print("qbXML version: \(version)") }
         print("Done \(s.doneCount), failed \(s.failedCount), in doubt \(s.inDoubtCount)")
         if let error = s.lastError { print("Last error: \(error)") }
-        for (n, call) in try store.exchanges(sessionID: id).enumerated() {
+        for (n, call) in try await store.exchanges(sessionID: id).enumerated() {
             print("\n[\(n + 1)] \(call.at.formatted(.iso8601)) \(call.method) → HTTP \(call.httpStatus) in \(String(format: "%.1f", call.durationMS)) ms")
             let parameters = SOAPCodec.loggedParameters(call.requestBody) ?? [:]
             let result = SOAPCodec.loggedResult(call.responseBody) ?? ""

@@ -18,11 +18,11 @@ struct QWC: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open()
-        guard let user = try store.user(named: name) else { throw CLIError(StoreError.noSuchUser(name).description) }
+        guard let user = try await store.user(named: name) else { throw CLIError(StoreError.noSuchUser(name).description) }
         let document: QWCDocument
         do {
             document = try QWCDocument(
-                url: url, userName: user.name, ownerID: try store.ownerID(), fileID: user.fileID,
+                url: url, userName: user.name, ownerID: try await store.ownerID(), fileID: user.fileID,
                 appName: appName ?? "qblink (\(user.name))", runEveryMinutes: runEveryMinutes)
         } catch {
             throw CLIError("--url: \(error)")

@@ -17,20 +17,20 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            let items = try store.items(state: state, userName: user)
+            let listed = try await store.items(state: state, userName: user)
             if json {
-                print(try JSONOutput.encode(items.map(QueueItemJSON.init)))
+                print(try JSONOutput.encode(listed))
                 return
             }
-            if items.isEmpty {
+            if listed.isEmpty {
                 print("No items\(state.map { " in state \($0.rawValue)" } ?? "")\(user.map { " for \($0)" } ?? "").")
                 return
             }
             var table = TextTable("ID", "USER", "TYPE", "STATE", "REF", "QUICKBOOKS ID", "STATUS", "UPDATED")
-            for item in items {
+            for (item, userName) in listed.map({ ($0.item, $0.userName) }) {
                 let status = item.statusCode.map { "\($0) \(item.statusMessage ?? "")" } ?? (item.statusMessage ?? "")
                 table.add(
-                    String(item.id), item.userName, item.type, item.state.rawValue, item.refNumber ?? "",
+                    String(item.id ?? 0), userName, item.type, item.state.rawValue, item.refNumber ?? "",
                     item.txnID ?? item.listID ?? "", status.clipped(60), item.updatedAt.formatted(.iso8601))
             }
             print(table.rendered)
@@ -45,12 +45,13 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            let item = try readable { try store.item(id: id) }
+            let listed = try await readable { try await store.item(id: id) }
             if json {
-                print(try JSONOutput.encode(QueueItemJSON(item)))
+                print(try JSONOutput.encode(listed))
                 return
             }
-            print("Item \(item.id): \(item.type) for \(item.userName)\(item.label.map { " — \($0)" } ?? "")")
+            let item = listed.item
+            print("Item \(id): \(item.type) for \(listed.userName)\(item.label.map { " — \($0)" } ?? "")")
             print("  state:       \(item.state.rawValue)")
             if let ref = item.refNumber { print("  RefNumber:   \(ref)") }
             if let source = item.source { print("  from:        \(source)") }
@@ -62,11 +63,11 @@ struct QueueCommand: AsyncParsableCommand {
                 let code = item.statusCode.map { "\($0) " } ?? ""
                 print("  QuickBooks:  \(code)\(item.statusSeverity ?? "") \(item.statusMessage ?? "")")
             }
-            let prerequisites = try store.prerequisites(of: item.id)
+            let prerequisites = try await store.prerequisites(of: id)
             if !prerequisites.isEmpty {
-                print("  waits for:   " + prerequisites.map { "#\($0.id) \($0.label ?? $0.type) (\($0.state.rawValue))" }.joined(separator: ", "))
+                print("  waits for:   " + prerequisites.map { "#\($0.id ?? 0) \($0.label ?? $0.type) (\($0.state.rawValue))" }.joined(separator: ", "))
             }
-            if let policy = item.ensurePolicy { print("  if missing:  \(policy == "fail" ? "fail (policy)" : "added") ") }
+            if item.ensures { print("  if missing:  \(item.addBody == nil ? "fail (policy)" : "added")") }
             print("  lookup if in doubt: \(item.lookupBody ?? "none (cannot be looked up)")")
             print("\nqbXML sent:\n\(item.body)")
             if let response = item.response { print("\nQuickBooks returned:\n\(response)") }
@@ -80,11 +81,11 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            let before = try readable { try store.item(id: id) }
-            let item = try readable { try store.retry(id: id) }
-            print("Item \(item.id) (\(item.type)) is queued again; it goes out at the next Update Selected.")
-            if before.state == .inDoubt {
-                print("It was in doubt: if QuickBooks already has it, cancel it instead (qblink queue cancel \(item.id)).")
+            let before = try await readable { try await store.item(id: id) }
+            let item = try await readable { try await store.retry(id: id) }.item
+            print("Item \(id) (\(item.type)) is queued again; it goes out at the next Update Selected.")
+            if before.item.state == .inDoubt {
+                print("It was in doubt: if QuickBooks already has it, cancel it instead (qblink queue cancel \(id)).")
             }
         }
     }
@@ -96,8 +97,8 @@ struct QueueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            let item = try readable { try store.cancel(id: id) }
-            print("Item \(item.id) (\(item.type)) is cancelled; it will not be sent.")
+            let item = try await readable { try await store.cancel(id: id) }.item
+            print("Item \(id) (\(item.type)) is cancelled; it will not be sent.")
         }
     }
 }
@@ -106,49 +107,6 @@ extension ItemState: ExpressibleByArgument {
     public init?(argument: String) {
         let normalized = argument.lowercased().replacingOccurrences(of: "_", with: "-")
         self.init(rawValue: normalized == "indoubt" ? "in-doubt" : normalized)
-    }
-}
-
-/// A queue item as `--json` prints it.
-struct QueueItemJSON: Encodable {
-    var id: Int64
-    var user: String
-    var type: String
-    var state: String
-    var refNumber: String?
-    var txnID: String?
-    var listID: String?
-    var statusCode: Int?
-    var statusSeverity: String?
-    var statusMessage: String?
-    var attempts: Int
-    var sessionID: Int64?
-    var source: String?
-    var createdAt: Date
-    var updatedAt: Date
-    var sentAt: Date?
-    var request: String
-    var response: String?
-
-    init(_ item: QueueItem) {
-        id = item.id
-        user = item.userName
-        type = item.type
-        state = item.state.rawValue
-        refNumber = item.refNumber
-        txnID = item.txnID
-        listID = item.listID
-        statusCode = item.statusCode
-        statusSeverity = item.statusSeverity
-        statusMessage = item.statusMessage
-        attempts = item.attempts
-        sessionID = item.sessionID
-        source = item.source
-        createdAt = item.createdAt
-        updatedAt = item.updatedAt
-        sentAt = item.sentAt
-        request = item.body
-        response = item.response
     }
 }
 

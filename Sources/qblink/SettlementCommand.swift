@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Planner
+import Posting
 import QBXML
 import Settlement
 import Store
@@ -39,28 +39,11 @@ struct SettlementCommand: AsyncParsableCommand {
             let summaries = try input.summaries()
             let mapping = try input.mapping()
             let store = try database.open()
-            guard try store.user(named: user) != nil else { throw CLIError(StoreError.noSuchUser(user).description) }
-            for summary in summaries where !summary.reconciles {
-                throw CLIError("\(summary.source): does not reconcile to its deposit; nothing was enqueued")
-            }
             // Each report is its own settlement; a folder goes in as a whole or not at all.
-            var results: [(SettlementSummary, EnqueueResult)] = []
-            for summary in summaries {
-                let plan = Planner.plan(
-                    requirements: summary.requirements, entries: summary.entries, missingPolicy: mapping.missing.rawValue,
-                    source: summary.source)
-                let h = summary.header
-                let record = SettlementRecord(
-                    settlementID: h.settlementID, source: summary.source, totalCents: h.totalCents, currency: h.currency,
-                    period: "\(h.start?.description ?? "?") to \(h.end?.description ?? "?")")
-                do {
-                    results.append((summary, try store.enqueue(plan: plan, userName: user, settlement: record, replace: replace)))
-                } catch let error as StoreError {
-                    let earlier = results.map { $0.0.header.settlementID }
-                    throw CLIError("\(summary.source): \(error)" + (earlier.isEmpty ? "" : "\n(settlements \(earlier.joined(separator: ", ")) of this folder were enqueued before it)"))
-                }
+            let enqueued = try await readable {
+                try await Posting.enqueue(settlements: summaries, missing: mapping.missing, replace: replace, userName: user, store: store)
             }
-            for (summary, result) in results {
+            for (summary, result) in enqueued.map({ ($0.summary, $0.result) }) {
                 let h = summary.header
                 let receipts = summary.transactions.filter { $0.transaction.kind == .salesReceipt }.count
                 let invoices = summary.transactions.filter { $0.transaction.kind == .invoice }.count
@@ -88,7 +71,7 @@ enum SettlementReport {
         for t in s.transactions {
             let x = t.transaction
             let kind = x.kind == .salesReceipt ? "Sales receipt" : x.kind == .invoice ? "Invoice" : "Credit memo"
-            out += "\n\(kind) \(x.refNumber ?? "") — \(t.role) \(t.group) — \(x.txnDate ?? "") — \(x.customer)"
+            out += "\n\(kind) \(x.refNumber ?? "") — \(t.family.rawValue) \(t.group) — \(x.txnDate ?? "") — \(x.customer)"
             out += (x.depositAccount.map { " → \($0)" } ?? "") + " (\(t.rows) rows)\n"
             var table = TextTable("  ITEM", "DESCRIPTION", "QTY", "AMOUNT")
             for line in x.lines {
@@ -182,7 +165,7 @@ struct SummaryJSON: Encodable {
         group = s.mappingGroup.rawValue
         transactions = s.transactions.map { t in
             TransactionJSON(
-                kind: t.transaction.kind.rawValue, role: t.role, group: t.group, refNumber: t.transaction.refNumber,
+                kind: t.transaction.kind.rawValue, role: t.family.rawValue, group: t.group, refNumber: t.transaction.refNumber,
                 txnDate: t.transaction.txnDate, customer: t.transaction.customer, depositAccount: t.transaction.depositAccount,
                 memo: t.transaction.memo, total: Cents.format(t.transaction.totalCents),
                 lines: t.transaction.lines.map { LineJSON(item: $0.item, description: $0.description, quantity: $0.quantity, amount: Cents.format($0.amountCents ?? 0)) })

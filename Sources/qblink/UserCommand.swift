@@ -20,7 +20,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
             let store = try database.open()
             let hash = PasswordHasher.hash(password)
-            try readable { try store.addUser(name: name, passwordHash: hash, companyFile: companyFile) }
+            try await readable { try await store.addUser(name: name, passwordHash: hash, companyFile: companyFile) }
             print("Added user '\(name)'. Next: qblink qwc \(name) --url https://YOUR-HOST/qbwc > \(name).qwc")
         }
     }
@@ -31,14 +31,14 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            let users = try store.users()
+            let users = try await store.users()
             if users.isEmpty {
                 print("No users yet. Add one with: qblink user add NAME")
                 return
             }
             var table = TextTable("NAME", "COMPANY FILE", "FILE ID", "QUEUED", "FAILED", "IN DOUBT", "CREATED")
             for user in users {
-                let counts = try store.counts(userName: user.name)
+                let counts = try await store.counts(userName: user.name)
                 table.add(
                     user.name, user.companyFile.isEmpty ? "(the open file)" : user.companyFile, user.fileID,
                     String(counts[.queued] ?? 0), String(counts[.failed] ?? 0), String(counts[.inDoubt] ?? 0),
@@ -56,9 +56,9 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            guard try store.user(named: name) != nil else { throw CLIError(StoreError.noSuchUser(name).description) }
+            guard try await store.user(named: name) != nil else { throw CLIError(StoreError.noSuchUser(name).description) }
             let password = try PasswordInput.read(fromStdin: passwordStdin, confirm: true)
-            try readable { try store.setPassword(name: name, passwordHash: PasswordHasher.hash(password)) }
+            try await readable { try await store.setPassword(name: name, passwordHash: PasswordHasher.hash(password)) }
             print("Password changed for '\(name)'. Type the new one in the Web Connector too.")
         }
     }
@@ -70,7 +70,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try database.open()
-            try readable { try store.removeUser(name: name) }
+            try await readable { try await store.removeUser(name: name) }
             print("Removed user '\(name)'.")
         }
     }

@@ -12,7 +12,7 @@ struct CLITests: CLISuite {
         folder = try TemporaryDirectory()
     }
 
-    @Test func managesUsers() throws {
+    @Test func managesUsers() async throws {
         defer { folder.remove() }
         let added = try qblink("user", "add", "amazon", "--company-file", "C:\\Books\\Shop.QBW", "--password-stdin", stdin: "long enough pw\n")
         #expect(added.status == 0, "\(added.stderr)")
@@ -35,11 +35,12 @@ struct CLITests: CLISuite {
         #expect(!list.stdout.contains("third") && !list.stdout.contains("empty") && list.stdout.contains("piped"))
         // The stored hash is the slow default, never the password.
         let store = try Store(path: db)
-        let user = try #require(try store.user(named: "amazon"))
+        let user = try #require(try await store.user(named: "amazon"))
         #expect(user.passwordHash.hasPrefix("pbkdf2-sha256$600000$"))
         #expect(PasswordHasher.verify("long enough pw", against: user.passwordHash))
         #expect(try qblink("user", "passwd", "amazon", "--password-stdin", stdin: "another long pw\n").status == 0)
-        #expect(PasswordHasher.verify("another long pw", against: try #require(try store.user(named: "amazon")).passwordHash))
+        let changed = try #require(try await store.user(named: "amazon"))
+        #expect(PasswordHasher.verify("another long pw", against: changed.passwordHash))
         #expect(try qblink("user", "remove", "amazon").status == 0)
         #expect(try qblink("user", "remove", "amazon").stderr.contains("no user named"))
     }
@@ -106,7 +107,8 @@ struct CLITests: CLISuite {
         defer { folder.remove() }
         #expect(try qblink("log").stdout.contains("No Web Connector session yet"))
         let server = try await TestServer.start(databasePath: db)
-        try server.addUser("amazon", password: "long enough pw")
+        defer { server.cancel() }
+        try await server.addUser("amazon", password: "long enough pw")
         let file = folder.path("r.xml")
         try QBXMLSamples.file([QBXMLSamples.customer("Logged Customer")]).write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try qblink("enqueue", "--qbxml", file, "--user", "amazon").status == 0)

@@ -1,6 +1,6 @@
 import Foundation
 import QBLinkTestSupport
-import Planner
+import Posting
 import QBXML
 import Store
 import WebConnector
@@ -23,7 +23,7 @@ final class Harness: @unchecked Sendable {
         self.maxBodyBytes = maxBodyBytes
         server = try await TestServer.start(
             databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes)
-        for user in users { try server.addUser(user, password: Self.password) }
+        for user in users { try await server.addUser(user, password: Self.password) }
         quickBooks.seed("Item", name: "Widget")
         quickBooks.seed("Account", name: "Sales")
     }
@@ -34,16 +34,17 @@ final class Harness: @unchecked Sendable {
         server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes)
     }
 
-    func finish() async {
-        await server.stop()
+    /// Stops the server and removes its folder; for `defer` right after the harness is made.
+    func finish() {
+        server.cancel()
         folder.remove()
     }
 
     /// Queues a qbXML file's requests the way `qblink enqueue --qbxml` does.
     @discardableResult
-    func enqueue(_ requests: [String], user: String = "amazon", version: String = "13.0") throws -> [Int64] {
+    func enqueue(_ requests: [String], user: String = "amazon", version: String = "13.0") async throws -> [Int64] {
         let parsed = try QBXMLRequestFile.requests(in: QBXMLSamples.file(requests, version: version))
-        return try store.enqueue(parsed.map { NewItem($0, source: "test.xml") }, userName: user)
+        return try await Posting.enqueue(requests: parsed, source: "test.xml", userName: user, store: store).ids
     }
 
     func client() -> WebConnectorClient { WebConnectorClient(port: server.port) }
@@ -57,5 +58,5 @@ final class Harness: @unchecked Sendable {
             major: major, minor: minor, crash: crash)
     }
 
-    func state(_ id: Int64) throws -> ItemState { try store.item(id: id).state }
+    func state(_ id: Int64) async throws -> ItemState { try await store.item(id: id).state }
 }

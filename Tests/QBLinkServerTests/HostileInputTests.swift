@@ -32,6 +32,7 @@ import XMLKit
 
     @Test func externalEntitiesAndEntityBombsAreRefused() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         let xxe = #"<?xml version="1.0" encoding="utf-8"?><!DOCTYPE soap:Envelope [<!ENTITY x SYSTEM "file:///etc/passwd">]><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><clientVersion xmlns="http://developer.intuit.com/"><strVersion>&x;</strVersion></clientVersion></soap:Body></soap:Envelope>"#
         let reply = try await post(h, xxe)
         let message = try faultString(reply)
@@ -44,11 +45,11 @@ import XMLKit
         _ = try faultString(try await post(h, bomb))
         #expect(Date().timeIntervalSince(started) < 2)
         try await stillServing(h)
-        await h.finish()
     }
 
     @Test func bodiesOverTheLimitGet413WithoutAContinue() async throws {
         let h = try await Harness(maxBodyBytes: 64 << 10)
+        defer { h.finish() }
         let big = WebConnectorClient.envelope("clientVersion", [("strVersion", String(repeating: "9", count: 100_000))])
         let withExpect = try await post(h, big, expectContinue: true)
         #expect(withExpect.status == 413)
@@ -60,11 +61,11 @@ import XMLKit
         // Just under the limit is fine.
         let fits = WebConnectorClient.envelope("clientVersion", [("strVersion", String(repeating: "9", count: 60_000))])
         #expect(try await post(h, fits).status == 200)
-        await h.finish()
     }
 
     @Test func brokenCallsGetSOAPFaultsAndTheServerKeepsServing() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         let good = WebConnectorClient.envelope("clientVersion", [("strVersion", "2.3.0.215")])
         #expect(try await post(h, good).status == 200)
         let cases: [(String, [(String, String)], String)] = [
@@ -83,27 +84,26 @@ import XMLKit
         }
         try await stillServing(h)
         // Every refused call is in the exchange log.
-        #expect(try h.store.recentExchanges(limit: 50).filter { $0.httpStatus == 500 }.count == cases.count)
-        await h.finish()
+        #expect(try await h.store.recentExchanges(limit: 50).filter { $0.httpStatus == 500 }.count == cases.count)
     }
 
     @Test func aMalformedResponseFromQuickBooksPutsItsRequestsInDoubtRatherThanLosingThem() async throws {
         let h = try await Harness()
-        let ids = try h.enqueue([QBXMLSamples.customer("Epsilon")])
+        defer { h.finish() }
+        let ids = try await h.enqueue([QBXMLSamples.customer("Epsilon")])
         let client = h.client()
         let ticket = try await client.authenticate("amazon", Harness.password)[0]
         let request = try await client.sendRequestXML(ticket, hcp: h.quickBooks.hcpResponse())
         _ = h.quickBooks.process(request)
         let percent = try await client.receiveResponseXML(ticket, response: "<QBXML><QBXMLMsgsRs><CustomerAddRs")
         #expect(percent >= 0)
-        #expect(try h.state(ids[0]) == .inDoubt)
+        #expect(try await h.state(ids[0]) == .inDoubt)
         // Still in the same session, it is looked up and found.
         let lookup = try await client.sendRequestXML(ticket)
         #expect(lookup.contains("CustomerQueryRq"))
         guard case .response(let answer) = h.quickBooks.process(lookup) else { throw FailedExpectation() }
         #expect(try await client.receiveResponseXML(ticket, response: answer) == 100)
-        #expect(try h.state(ids[0]) == .done)
+        #expect(try await h.state(ids[0]) == .done)
         #expect(h.quickBooks.count(ofListType: "Customer", named: "Epsilon") == 1)
-        await h.finish()
     }
 }

@@ -8,6 +8,7 @@ import XMLKit
 @Suite struct ProtocolTests {
     @Test func publishesTheWSDLAndTheSupportPage() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         let connection = try RawHTTPConnection(port: h.server.port)
         let wsdl = try await connection.request(method: "GET", path: "/qbwc?wsdl", headers: [("Host", "books.example.com")], body: [], expectContinue: false)
         #expect(wsdl.status == 200)
@@ -19,49 +20,49 @@ import XMLKit
         #expect(support.status == 200)
         #expect(support.header("Content-Type") == "text/html; charset=utf-8")
         #expect(support.body.contains("qblink log"))
-        await h.finish()
     }
 
     @Test func interactiveMethodsAnswerNotSupported() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         let client = h.client()
         #expect(try await client.call("getInteractiveURL", [("wcTicket", "t"), ("sessionID", "s")]).text == "")
         #expect(try await client.call("interactiveDone", [("wcTicket", "t")]).text == "Done")
         #expect(try await client.call("interactiveRejected", [("wcTicket", "t"), ("reason", "no")]).text.contains("not use interactive mode"))
-        await h.finish()
     }
 
     @Test func clientVersionFollowsTheConfiguredMinimum() async throws {
         let h = try await Harness(configuration: .init(clientVersion: .init(minimum: "2.3.0.215", action: .error)))
+        defer { h.finish() }
         let client = h.client()
         #expect(try await client.clientVersion("2.0.0.116").hasPrefix("E:"))
         #expect(try await client.clientVersion("2.3.0.215") == "")
-        await h.finish()
     }
 
     @Test func connectionErrorsAreRecordedAndReported() async throws {
         let h = try await Harness()
-        try h.enqueue([QBXMLSamples.customer("Zeta")])
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Zeta")])
         let client = h.client()
         let ticket = try await client.authenticate("amazon", Harness.password)[0]
         #expect(try await client.connectionError(ticket, hresult: "0x80040408", message: "Could not start QuickBooks.") == "done")
         #expect(try await client.getLastError(ticket) == "QuickBooks could not be opened: Could not start QuickBooks. (HRESULT 0x80040408)")
         _ = try await client.closeConnection(ticket)
-        let session = try #require(try h.store.sessions().first)
+        let session = try #require(try await h.store.sessions().first)
         #expect(session.lastError?.contains("0x80040408") == true)
-        #expect(try h.store.items(state: .queued).count == 1)
-        await h.finish()
+        #expect(try await h.store.items(state: .queued).count == 1)
     }
 
     @Test func everyCallIsLoggedWithThePasswordMasked() async throws {
         let h = try await Harness()
-        try h.enqueue([QBXMLSamples.customer("Eta")])
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Eta")])
         let run = try await h.run()
-        let session = try #require(try h.store.sessions().first)
-        let calls = try h.store.exchanges(sessionID: session.id)
+        let session = try #require(try await h.store.sessions().first)
+        let calls = try await h.store.exchanges(sessionID: session.sessionID)
         #expect(calls.map(\.method) == ["authenticate", "sendRequestXML", "receiveResponseXML", "closeConnection"])
         #expect(calls.allSatisfy { $0.userName == "amazon" && $0.httpStatus == 200 && $0.durationMS >= 0 })
-        let everything = try h.store.recentExchanges(limit: 100)
+        let everything = try await h.store.recentExchanges(limit: 100)
         #expect(everything.contains { $0.method == "serverVersion" })
         #expect(!everything.contains { $0.requestBody.contains(Harness.password) || $0.responseBody.contains(Harness.password) })
         #expect(calls[0].requestBody.contains("<strPassword>********</strPassword>"))
@@ -70,24 +71,24 @@ import XMLKit
         #expect(session.calls == 4)
         #expect(session.doneCount == 1)
         #expect(run.closeMessage == "1 created.")
-        await h.finish()
     }
 
     @Test func wrongPasswordsNeverReachTheLog() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         _ = try await h.client().authenticate("amazon", "my-secret-guess")
-        let logged = try h.store.recentExchanges(limit: 10)
+        let logged = try await h.store.recentExchanges(limit: 10)
         #expect(logged.count == 1)
         #expect(!logged[0].requestBody.contains("my-secret-guess"))
-        await h.finish()
     }
 }
 
 @Suite struct CompanyFileTests {
     @Test func anotherCompanysFileIsRefusedBeforeAnythingIsSent() async throws {
         let h = try await Harness()
-        let ids = try h.enqueue([QBXMLSamples.customer("Theta")])
-        let owner = try h.store.ownerID()
+        defer { h.finish() }
+        let ids = try await h.enqueue([QBXMLSamples.customer("Theta")])
+        let owner = try await h.store.ownerID()
         let client = h.client()
         let ticket = try await client.authenticate("amazon", Harness.password)[0]
         let hcp = h.quickBooks.hcpResponse(companyName: "Other Shop", fileIDs: [(owner, "{00000000-0000-0000-0000-000000000000}")])
@@ -95,15 +96,14 @@ import XMLKit
         let error = try await client.getLastError(ticket)
         #expect(error.contains("Other Shop") && error.contains("another company's file"))
         #expect(try await client.sendRequestXML(ticket) == "")  // and it stays refused
-        #expect(try h.state(ids[0]) == .queued)
+        #expect(try await h.state(ids[0]) == .queued)
         #expect(h.quickBooks.messages.isEmpty)
 
         // The right file (its FileID is this user's) goes through; other applications' FileIDs are ignored.
-        let user = try #require(try h.store.user(named: "amazon"))
+        let user = try #require(try await h.store.user(named: "amazon"))
         let right = try await client.authenticate("amazon", Harness.password)[0]
         let good = h.quickBooks.hcpResponse(fileIDs: [("{68B5925B-4347-4784-E58D-35A2D190962F}", "{X}"), (owner.lowercased(), user.fileID)])
         let request = try await client.sendRequestXML(right, hcp: good)
         #expect(request.contains("Theta"))
-        await h.finish()
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import Planner
+import Posting
+import QBModel
 import QBLinkTestSupport
 import QBXML
 import SalesDocument
@@ -9,23 +10,22 @@ import Testing
 import XMLKit
 
 @Suite struct SalesDocumentSessionTests {
+    /// Queues a JSON document the way `qblink enqueue FILE.json` does.
     @discardableResult
-    func enqueue(_ h: Harness, _ json: String, missing: String = "create") throws -> EnqueueResult {
+    func enqueue(_ h: Harness, _ json: String, missing: MissingListPolicy = .create) async throws -> EnqueueResult {
         let doc = try SalesDocument.parse(Data(json.utf8))
-        let plan = Planner.plan(
-            requirements: doc.requirements(itemType: .nonInventory, itemAccount: "Sales", itemAccountType: "Income"), entries: doc.entries,
-            missingPolicy: missing, source: "sales.json")
-        return try h.store.enqueue(plan: plan, userName: "amazon")
+        return try await Posting.enqueue(document: doc, source: "sales.json", options: .init(missing: missing), userName: "amazon", store: h.store).result
     }
 
     @Test func everyTypePostsAndThePaymentPaysTheInvoiceByItsTxnID() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         h.quickBooks.seed("Account", name: "Undeposited Funds")
         let json = try String(contentsOf: SharedReference.packageRoot.appendingPathComponent("Resources/example-sales.json"), encoding: .utf8)
-        try enqueue(h, json)
+        try await enqueue(h, json)
         let run = try await h.run()
         #expect(run.progress.last == 100)
-        let notDone = try h.store.items().filter { $0.state != .done }.map { "\($0.type): \($0.statusMessage ?? "")" }
+        let notDone = try await h.store.items().filter { $0.state != .done }.map { "\($0.type): \($0.statusMessage ?? "")" }
         #expect(notDone.isEmpty, "\(notDone)")
         let qb = h.quickBooks
         let invoice = try #require(qb.transactions(ofType: "Invoice").first)
@@ -43,20 +43,20 @@ import XMLKit
         let paymentMessage = run.requests.firstIndex { $0.contains("<ReceivePaymentAddRq") }!
         #expect(paymentMessage > invoiceMessage)
         #expect(!run.requests[paymentMessage].contains("{{"))
-        await h.finish()
     }
 
     @Test func aFailedInvoiceHoldsItsPaymentBackAndSaysWhy() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         h.quickBooks.refusedTransactions = ["INV-7"]
-        try enqueue(h, """
+        try await enqueue(h, """
             [{"type": "invoice", "customer": "Bob", "refNumber": "INV-7", "lines": [{"item": "Widget", "amount": "10.00"}]},
              {"type": "payment", "customer": "Bob", "refNumber": "PAY-7", "amount": "10.00", "pays": ["INV-7"]},
              {"type": "payment", "customer": "Bob", "refNumber": "PAY-8", "amount": "3.00"}]
             """)
         let run = try await h.run()
         #expect(run.progress.last == 100)
-        let items = try h.store.items()
+        let items = try await h.store.items()
         let invoice = try #require(items.first { $0.refNumber == "INV-7" })
         #expect(invoice.state == .failed && invoice.statusCode == 3180)
         let payment = try #require(items.first { $0.refNumber == "PAY-7" })
@@ -69,28 +69,29 @@ import XMLKit
         #expect(other.state == .done)
         #expect(h.quickBooks.transactions(ofType: "ReceivePayment").count == 1)
         #expect(run.closeMessage?.contains("failed — run qblink log") == true)
-        await h.finish()
     }
 
     @Test func aRejectedDocumentLeavesNothingForTheWebConnector() async throws {
         let h = try await Harness()
-        #expect(throws: SalesDocument.Problems.self) {
-            try enqueue(h, #"[{"type": "invoice", "customer": "Bob", "lines": [{"item": "Widget", "amount": "10.001"}]}]"#)
+        defer { h.finish() }
+        await #expect(throws: SalesDocument.Problems.self) {
+            try await enqueue(h, #"[{"type": "invoice", "customer": "Bob", "lines": [{"item": "Widget", "amount": "10.001"}]}]"#)
         }
-        #expect(try h.store.items().isEmpty)
+        #expect(try await h.store.items().isEmpty)
         #expect(try await h.run().authenticate[1] == "none")
         #expect(h.quickBooks.messages.isEmpty)
-        await h.finish()
     }
 
     @Test func aSettlementPostsAsInvoicesAndPaymentsStillNettingToTheDeposit() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         var b = SettlementSessionTests.report()
         b.settlementID = "30000000001"
         let summary = try Settlement.summarize(Array(b.v2().utf8), source: "r.txt").asInvoices()
-        #expect(summary.reconciles)
-        let plan = Planner.plan(requirements: summary.requirements, entries: summary.entries, missingPolicy: "create", source: "r.txt")
-        try h.store.enqueue(plan: plan, userName: "amazon")
+        let paid = summary.payments.reduce(0) { $0 + $1.totalCents }
+        let refunded = summary.transactions.filter { $0.transaction.kind == .creditMemo }.reduce(0) { $0 + $1.transaction.lines.reduce(0) { $0 + ($1.amountCents ?? 0) } }
+        #expect(paid - refunded == b.rows.reduce(0) { $0 + $1.cents })
+        try await Posting.enqueue(settlements: [summary], missing: .create, userName: "amazon", store: h.store)
         let run = try await h.run()
         #expect(run.progress.last == 100)
         let qb = h.quickBooks
@@ -100,6 +101,5 @@ import XMLKit
         let deposited = qb.transactions(ofType: "ReceivePayment").reduce(0) { $0 + $1.totalCents }
             - qb.transactions(ofType: "CreditMemo").reduce(0) { $0 + $1.totalCents }
         #expect(deposited == b.totalCents)
-        await h.finish()
     }
 }

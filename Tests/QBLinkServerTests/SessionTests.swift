@@ -8,35 +8,36 @@ import XMLKit
 @Suite struct SessionTests {
     @Test func anEmptyQueueAnswersNone() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         let run = try await h.run()
         #expect(run.authenticate.count == 2)
         #expect(run.authenticate[0].count == 36)
         #expect(run.authenticate[1] == "none")
         #expect(run.requests.isEmpty)
-        await h.finish()
     }
 
     @Test func aWrongPasswordOrUserAnswersNvuAndRepeatedFailuresAreThrottled() async throws {
         let h = try await Harness()
-        try h.enqueue([QBXMLSamples.customer("Acme")])
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Acme")])
         let client = h.client()
         #expect(try await client.authenticate("amazon", "wrong password") == ["", "nvu"])
         #expect(try await client.authenticate("nobody", Harness.password) == ["", "nvu"])
         for _ in 0..<4 { _ = try await client.authenticate("amazon", "guess") }
         // Five failures for "amazon": now even the right password waits.
         #expect(try await client.authenticate("amazon", Harness.password) == ["", "nvu"])
-        try h.store.clearAuthFailures(name: "amazon")
+        try await h.store.clearAuthFailures(name: "amazon")
         let ok = try await client.authenticate("amazon", Harness.password)
         #expect(ok[0].count == 36)
         #expect(ok[1] == "C:\\Books\\Shop.QBW")
-        await h.finish()
     }
 
     @Test func aSessionBatchesTheQueueAndReportsTrueProgress() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         var requests = (1...20).map { QBXMLSamples.customer("Customer \($0)") }
         requests += (1...100).map { QBXMLSamples.receipt(ref: "R\($0)", customer: "Customer \(($0 - 1) % 20 + 1)") }
-        let ids = try h.enqueue(requests)
+        let ids = try await h.enqueue(requests)
         let client = h.client()
         let run = try await h.run(client: client)
         #expect(run.authenticate[1] == "C:\\Books\\Shop.QBW")
@@ -53,7 +54,7 @@ import XMLKit
         #expect(h.quickBooks.transactions(ofType: "SalesReceipt").count == 100)
         #expect(Set(h.quickBooks.transactions.compactMap(\.refNumber)).count == 100)
         #expect(h.quickBooks.lists.filter { $0.type == "Customer" }.count == 20)
-        let items = try h.store.items()
+        let items = try await h.store.items()
         #expect(items.allSatisfy { $0.state == .done })
         #expect(items.filter { $0.type == "SalesReceiptAdd" }.allSatisfy { $0.txnID != nil })
         #expect(items.filter { $0.type == "CustomerAdd" }.allSatisfy { $0.listID != nil })
@@ -63,13 +64,13 @@ import XMLKit
         #expect(client.connectionsOpened == 1)
         // Nothing left: the next Update Selected finds no work.
         #expect(try await h.run().authenticate[1] == "none")
-        await h.finish()
     }
 
     @Test func quickBooksErrorsAreParkedAndUnrelatedWorkContinues() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         h.quickBooks.seed("Customer", name: "Taken")
-        let ids = try h.enqueue([
+        let ids = try await h.enqueue([
             QBXMLSamples.customer("Taken"),  // 3100
             QBXMLSamples.receipt(ref: "R1", customer: "Taken", item: "Gadget"),  // 3140: no such item
             QBXMLSamples.customerQuery("Nobody"),  // 500 Warn: not a failure
@@ -80,36 +81,36 @@ import XMLKit
         #expect(run.requests.count == 1)
         #expect(run.progress == [100])
         #expect(run.closeMessage == "3 created, 2 failed — run qblink log")
-        let taken = try h.store.item(id: ids[0])
+        let taken = try await h.store.item(id: ids[0])
         #expect(taken.state == .failed)
         #expect(taken.statusCode == 3100)
         #expect(taken.statusSeverity == "Error")
         #expect(taken.statusMessage == "The name \"Taken\" of the list element is already in use.")
-        let missingItem = try h.store.item(id: ids[1])
+        let missingItem = try await h.store.item(id: ids[1])
         #expect(missingItem.state == .failed)
         #expect(missingItem.statusCode == 3140)
         #expect(missingItem.statusMessage?.contains("Item \"Gadget\"") == true)
-        let query = try h.store.item(id: ids[2])
+        let query = try await h.store.item(id: ids[2])
         #expect(query.state == .done)
         #expect(query.statusCode == 500)
         #expect(query.statusSeverity == "Warn")
-        #expect(try h.state(ids[3]) == .done)
-        #expect(try h.store.item(id: ids[4]).txnID != nil)
+        #expect(try await h.state(ids[3]) == .done)
+        #expect(try await h.store.item(id: ids[4]).txnID != nil)
         // Failed items are parked: the next session has nothing to do.
         #expect(try await h.run().authenticate[1] == "none")
         // Once the operator fixes QuickBooks and retries, it goes through.
         h.quickBooks.seed("Item", name: "Gadget")
-        _ = try h.store.retry(id: ids[1])
+        _ = try await h.store.retry(id: ids[1])
         let retry = try await h.run()
         #expect(retry.closeMessage == "1 created.")
-        #expect(try h.state(ids[1]) == .done)
+        #expect(try await h.state(ids[1]) == .done)
         #expect(h.quickBooks.transactions.filter { $0.refNumber == "R1" }.count == 1)
-        await h.finish()
     }
 
     @Test func aRejectedMessageFailsItsRequestsAndARetrySendsEachAlone() async throws {
         let h = try await Harness()
-        let ids = try h.enqueue([
+        defer { h.finish() }
+        let ids = try await h.enqueue([
             QBXMLSamples.customer("Good One"), QBXMLSamples.customer("Bad One", extra: "<Bogus>x</Bogus>"),
             QBXMLSamples.customer("Good Two"),
         ])
@@ -119,40 +120,40 @@ import XMLKit
         #expect(run.progress == [100])
         #expect(run.closeMessage == "3 failed — run qblink log")
         for id in ids {
-            let item = try h.store.item(id: id)
+            let item = try await h.store.item(id: id)
             #expect(item.state == .failed)
             #expect(item.statusMessage?.contains("0x80040400") == true)
             #expect(item.statusMessage?.contains("QuickBooks found an error when parsing") == true)
         }
         #expect(try await h.run().authenticate[1] == "none")
         // The operator retries them: each goes alone, so only the unreadable one fails again.
-        for id in ids { _ = try h.store.retry(id: id) }
+        for id in ids { _ = try await h.store.retry(id: id) }
         let retry = try await h.run()
         #expect(retry.requests.count == 3)
         #expect(retry.progress.last == 100)
-        #expect(try h.state(ids[0]) == .done)
-        #expect(try h.state(ids[1]) == .failed)
-        #expect(try h.state(ids[2]) == .done)
-        #expect(try h.store.item(id: ids[1]).attempts == 2)
+        #expect(try await h.state(ids[0]) == .done)
+        #expect(try await h.state(ids[1]) == .failed)
+        #expect(try await h.state(ids[2]) == .done)
+        #expect(try await h.store.item(id: ids[1]).attempts == 2)
         #expect(h.quickBooks.count(ofListType: "Customer", named: "Good One") == 1)
         #expect(retry.closeMessage == "2 created, 1 failed — run qblink log")
-        await h.finish()
     }
 
     @Test func aSingleRejectedRequestFailsWithQuickBooksReason() async throws {
         let h = try await Harness()
-        let ids = try h.enqueue([QBXMLSamples.customer("Bad", extra: "<Bogus/>")])
+        defer { h.finish() }
+        let ids = try await h.enqueue([QBXMLSamples.customer("Bad", extra: "<Bogus/>")])
         let run = try await h.run()
         #expect(run.requests.count == 1)
         #expect(run.progress == [100])
-        #expect(try h.state(ids[0]) == .failed)
-        await h.finish()
+        #expect(try await h.state(ids[0]) == .failed)
     }
 
     @Test func twoUsersAtOnceEachGetOnlyTheirOwnWork() async throws {
         let h = try await Harness(users: ["shop-a", "shop-b"])
-        try h.enqueue((1...60).map { QBXMLSamples.customer("A \($0)") }, user: "shop-a")
-        try h.enqueue((1...60).map { QBXMLSamples.customer("B \($0)") }, user: "shop-b")
+        defer { h.finish() }
+        try await h.enqueue((1...60).map { QBXMLSamples.customer("A \($0)") }, user: "shop-a")
+        try await h.enqueue((1...60).map { QBXMLSamples.customer("B \($0)") }, user: "shop-b")
         let qbA = FakeQuickBooks()
         let qbB = FakeQuickBooks()
         async let runA = h.run(user: "shop-a", quickBooks: qbA)
@@ -163,25 +164,24 @@ import XMLKit
         #expect(a.ticket != b.ticket)
         #expect(qbA.lists.count == 60 && qbA.lists.allSatisfy { $0.fullName.hasPrefix("A ") })
         #expect(qbB.lists.count == 60 && qbB.lists.allSatisfy { $0.fullName.hasPrefix("B ") })
-        await h.finish()
     }
 
     @Test func theQBXMLVersionFollowsQuickBooksAndNeverExceedsTheAnnouncedOne() async throws {
         let h = try await Harness()
-        let ids = try h.enqueue([QBXMLSamples.customer("Old Style")], version: "12.0")
-        let newer = try h.enqueue([QBXMLSamples.customer("New Style")], version: "16.0")
+        defer { h.finish() }
+        let ids = try await h.enqueue([QBXMLSamples.customer("Old Style")], version: "12.0")
+        let newer = try await h.enqueue([QBXMLSamples.customer("New Style")], version: "16.0")
         let run = try await h.run(major: 12, minor: 0)
         #expect(run.requests.count == 1)
         #expect(run.requests[0].contains("<?qbxml version=\"12.0\"?>"))
         #expect(!run.requests[0].contains("New Style"))
-        #expect(try h.state(ids[0]) == .done)
-        let refused = try h.store.item(id: newer[0])
+        #expect(try await h.state(ids[0]) == .done)
+        let refused = try await h.store.item(id: newer[0])
         #expect(refused.state == .failed)
         #expect(refused.statusMessage?.contains("qbXML 16.0") == true)
         #expect(refused.attempts == 0)
-        let session = try #require(try h.store.sessions().first)
+        let session = try #require(try await h.store.sessions().first)
         #expect(session.qbxmlVersion == "12.0")
         #expect(session.productName == "QuickBooks Pro 2014")
-        await h.finish()
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Planner
+import Posting
 import QBLinkTestSupport
 import QBXML
 import Settlement
@@ -19,16 +19,12 @@ import Testing
         return b
     }
 
+    /// Queues a report the way `qblink settlement enqueue` does.
     @discardableResult
-    func enqueue(_ h: Harness, _ b: ReportBuilder, mapping: SettlementMapping = .standard, replace: Bool = false) throws -> (SettlementSummary, EnqueueResult) {
+    func enqueue(_ h: Harness, _ b: ReportBuilder, mapping: SettlementMapping = .standard, replace: Bool = false) async throws -> (SettlementSummary, EnqueueResult) {
         let summary = try Settlement.summarize(Array(b.v2().utf8), source: "report.txt", mapping: mapping)
-        let plan = Planner.plan(
-            requirements: summary.requirements, transactions: summary.transactions.map(\.transaction),
-            missingPolicy: mapping.missing.rawValue, source: "report.txt")
-        let record = SettlementRecord(
-            settlementID: summary.header.settlementID, source: "report.txt", totalCents: summary.header.totalCents,
-            currency: summary.header.currency, period: "")
-        return (summary, try h.store.enqueue(plan: plan, userName: "amazon", settlement: record, replace: replace))
+        let enqueued = try await Posting.enqueue(settlements: [summary], missing: mapping.missing, replace: replace, userName: "amazon", store: h.store)
+        return (summary, enqueued[0].result)
     }
 
     /// Receipts minus credit memos, in QuickBooks.
@@ -38,13 +34,14 @@ import Testing
 
     @Test func aSettlementPostsIntoAFreshCompanyFileNettingToTheDeposit() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         let b = Self.report()
-        let (summary, result) = try enqueue(h, b)
+        let (summary, result) = try await enqueue(h, b)
         #expect(result.inserted.count == summary.requirements.count + summary.transactions.count)
         let run = try await h.run()
         #expect(run.progress.last == 100)
         #expect(run.requests.count <= 5, "a settlement should post in a handful of round trips, took \(run.requests.count)")
-        let notDone = try h.store.items().filter { $0.state != .done }.map { "\($0.type) \($0.statusMessage ?? "")" }
+        let notDone = try await h.store.items().filter { $0.state != .done }.map { "\($0.type) \($0.statusMessage ?? "")" }
         #expect(notDone.isEmpty, "\(notDone)")
         let qb = h.quickBooks
         #expect(qb.transactions(ofType: "SalesReceipt").count == summary.transactions.filter { $0.transaction.kind == .salesReceipt }.count)
@@ -53,7 +50,7 @@ import Testing
         #expect(net(qb) == b.totalCents)
         // Every list element was made once.
         for requirement in summary.requirements {
-            let type = requirement.kindName == "Item" ? qb.lists.first { $0.fullName == requirement.name }?.type ?? "?" : requirement.kindName
+            let type = requirement.listKind == .item ? qb.lists.first { $0.fullName == requirement.name }?.type ?? "?" : requirement.listKind.rawValue
             #expect(qb.count(ofListType: type, named: requirement.name) == 1, "\(requirement.label)")
         }
         #expect(qb.lists.contains { $0.type == "ItemNonInventory" && $0.fullName == "TM-ATRNS-LL" })
@@ -61,66 +58,65 @@ import Testing
 
         // The next settlement finds the customer, items and accounts already there.
         let before = qb.lists.count
-        try enqueue(h, Self.report(id: "21871512999"))
+        try await enqueue(h, Self.report(id: "21871512999"))
         let second = try await h.run()
         #expect(second.progress.last == 100)
         #expect(qb.lists.count == before)
         #expect(net(qb) == 2 * b.totalCents)
-        await h.finish()
     }
 
     @Test func theFailPolicyNamesWhatIsMissingAndSendsNoTransaction() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         var mapping = SettlementMapping.standard
         mapping.missing = .fail
-        let (summary, _) = try enqueue(h, Self.report(), mapping: mapping)
+        let (summary, _) = try await enqueue(h, Self.report(), mapping: mapping)
         let run = try await h.run()
         #expect(run.progress.last == 100)
         #expect(h.quickBooks.transactions.isEmpty)
         #expect(h.quickBooks.lists.count == 2)  // only what the harness seeded
-        let failed = try h.store.items(state: .failed)
+        let failed = try await h.store.items(state: .failed)
         #expect(failed.count == summary.requirements.count + summary.transactions.count)
         let receipt = try #require(failed.first { $0.type == "SalesReceiptAdd" })
         #expect(receipt.statusMessage?.contains("customer 'Amazon Summary' does not exist in QuickBooks") == true)
         #expect(receipt.attempts == 0)
-        await h.finish()
     }
 
     @Test func aFailedPrerequisiteHoldsBackOnlyTheTransactionsThatNeedIt() async throws {
         let h = try await Harness()
+        defer { h.finish() }
         h.quickBooks.refusedAdds = ["Amazon Advertising"]
-        let (summary, _) = try enqueue(h, Self.report())
+        let (summary, _) = try await enqueue(h, Self.report())
         _ = try await h.run()
-        let adjustments = try #require(try h.store.items().first { $0.refNumber == summary.transactions.last?.transaction.refNumber })
+        let adjustments = try #require(try await h.store.items().first { $0.refNumber == summary.transactions.last?.transaction.refNumber })
         #expect(adjustments.state == .failed)
         #expect(adjustments.attempts == 0)
         #expect(adjustments.statusMessage?.contains("item 'Amazon Advertising'") == true)
         #expect(h.quickBooks.transactions.count == summary.transactions.count - 1)
         #expect(!h.quickBooks.transactions.contains { $0.refNumber == adjustments.refNumber })
-        await h.finish()
     }
 
     @Test func enqueueingASettlementTwiceIsRefusedAndReplaceKeepsWhatWasSent() async throws {
         let h = try await Harness()
-        let (summary, _) = try enqueue(h, Self.report())
+        defer { h.finish() }
+        let (summary, _) = try await enqueue(h, Self.report())
         do {
-            try enqueue(h, Self.report())
+            try await enqueue(h, Self.report())
             Issue.record("a second enqueue was accepted")
-        } catch let error as StoreError {
+        } catch let error as PostingError {
             #expect("\(error)".contains("already enqueued"))
             #expect("\(error)".contains("0 of its \(summary.transactions.count) transactions are done"))
         }
         // Nothing sent yet: --replace replaces every transaction.
-        let (_, replaced) = try enqueue(h, Self.report(), replace: true)
+        let (_, replaced) = try await enqueue(h, Self.report(), replace: true)
         #expect(replaced.replaced == summary.transactions.count)
         #expect(replaced.kept == 0)
         _ = try await h.run()
         #expect(h.quickBooks.transactions.count == summary.transactions.count)
         // Everything sent: --replace keeps them all, and nothing is posted twice.
-        let (_, again) = try enqueue(h, Self.report(), replace: true)
+        let (_, again) = try await enqueue(h, Self.report(), replace: true)
         #expect(again.kept == summary.transactions.count)
         _ = try await h.run()
         #expect(h.quickBooks.transactions.count == summary.transactions.count)
-        await h.finish()
     }
 }

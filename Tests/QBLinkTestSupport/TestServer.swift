@@ -45,9 +45,14 @@ public final class TestServer: @unchecked Sendable {
         _ = await task.result
     }
 
+    /// Starts stopping the server without waiting (for `defer`, which cannot wait).
+    public func cancel() {
+        task.cancel()
+    }
+
     /// Adds a user with a quick hash (tests only; the CLI always uses the slow default).
     @discardableResult
-    public func addUser(_ name: String, password: String = "correct horse", companyFile: String = "C:\\Books\\Shop.QBW") throws -> User {
-        try store.addUser(name: name, passwordHash: PasswordHasher.hash(password, iterations: 1_000), companyFile: companyFile)
+    public func addUser(_ name: String, password: String = "correct horse", companyFile: String = "C:\\Books\\Shop.QBW") async throws -> User {
+        try await store.addUser(name: name, passwordHash: PasswordHasher.hash(password, iterations: 1_000), companyFile: companyFile)
     }
 }

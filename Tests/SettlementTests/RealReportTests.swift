@@ -5,6 +5,25 @@ import Settlement
 import Testing
 
 @Suite struct RealReportTests {
+    /// The report's total-amount (the deposit), read here from its summary row without qblink's parser:
+    /// the `total-amount` column of the first line after the header, dot or comma decimals.
+    static func totalAmount(_ bytes: [UInt8]) -> Int? {
+        let lines = String(decoding: bytes, as: UTF8.self).split(whereSeparator: \.isNewline)
+        guard lines.count > 1 else { return nil }
+        let header = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let column = header.firstIndex(of: "total-amount") else { return nil }
+        let fields = lines[1].split(separator: "\t", omittingEmptySubsequences: false)
+        guard column < fields.count else { return nil }
+        var text = fields[column].trimmingCharacters(in: .whitespaces)
+        if let comma = text.lastIndex(of: ","), text.distance(from: comma, to: text.endIndex) <= 3 {
+            text = text.replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: ".")
+        } else {
+            text = text.replacingOccurrences(of: ",", with: "")
+        }
+        guard let value = Decimal(string: text) else { return nil }
+        return NSDecimalNumber(decimal: value * 100).intValue
+    }
+
     static var samples: [String] {
         let folder = SharedReference.url("settlement/samples")
         return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
@@ -19,7 +38,7 @@ import Testing
                 mapping.group = mode
                 mapping.fees = fees
                 let summary = try Settlement.summarize(bytes, source: name, mapping: mapping)
-                #expect(summary.reconciles, "\(name) \(mode) fees=\(fees)")
+                #expect(SummaryTests.deposited(summary) == Self.totalAmount(bytes), "\(name) \(mode) fees=\(fees)")
                 #expect(summary.postedCents == summary.header.totalCents)
                 for t in summary.transactions {
                     #expect(t.transaction.totalCents >= 0, "\(name): a negative \(t.transaction.kind)")

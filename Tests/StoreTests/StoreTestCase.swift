@@ -15,13 +15,13 @@ struct TempStore {
     func remove() { try? FileManager.default.removeItem(at: folder) }
 
     @discardableResult
-    func user(_ name: String = "amazon") throws -> User {
-        try store.addUser(name: name, passwordHash: PasswordHasher.hash("pw", iterations: 1_000), companyFile: "C:\\Q.QBW")
+    func user(_ name: String = "amazon") async throws -> User {
+        try await store.addUser(name: name, passwordHash: PasswordHasher.hash("pw", iterations: 1_000), companyFile: "C:\\Q.QBW")
     }
 
-    func items(_ n: Int, user: String = "amazon", size: Int = 10) -> [NewItem] {
+    func items(_ n: Int, user: String = "amazon", size: Int = 10) -> [QueueItem] {
         (0..<n).map { i in
-            NewItem(
+            QueueItem(
                 type: "CustomerAdd", body: "<CustomerAddRq><CustomerAdd><Name>C\(i)\(String(repeating: "x", count: size))</Name></CustomerAdd></CustomerAddRq>",
                 lookupBody: "<CustomerQueryRq><FullName>C\(i)</FullName></CustomerQueryRq>")
         }

@@ -1,12 +1,12 @@
 import QBXML
 import Store
 
-extension NewItem {
+extension QueueItem {
     /// A queue item for a qbXML request, with the lookup that resolves it if its response is lost.
-    public init(_ request: QBXMLRequest, source: String?) {
+    init(_ request: QBXMLRequest, source: String?, label: String? = nil) {
         self.init(
             type: request.type, body: request.body, refNumber: request.refNumber,
             lookupBody: InDoubtLookup.plan(forRequestBody: request.body)?.queryRequestBody,
-            minVersion: request.minimumVersion?.description, source: source)
+            minVersion: request.minimumVersion?.description, source: source, label: label)
     }
 }

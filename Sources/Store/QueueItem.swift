@@ -1,0 +1,98 @@
+import Foundation
+import GRDB
+import QBModel
+
+/// One request in the queue: what is sent, what can find it again if its response is lost, and what
+/// QuickBooks answered. The same type is inserted and read back.
+public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePersistableRecord {
+    public static let databaseTableName = "queue"
+
+    public var id: Int64?
+    public var userID: Int64
+    /// The request's qbXML name without `Rq`: `CustomerAdd`, `SalesReceiptAdd`, `ItemQuery`, …
+    public var type: String
+    /// The `*Rq` element sent (after a TxnID placeholder is filled, the text that went out).
+    public var body: String
+    public var refNumber: String?
+    /// The query that finds what this request creates, if it can be looked up.
+    public var lookupBody: String?
+    /// The qbXML version the request was written for; never sent to a QuickBooks that accepts less.
+    public var minVersion: String?
+    /// The file or settlement it came from.
+    public var source: String?
+    public var state: ItemState
+    /// Sent alone (it travelled in a message QuickBooks rejected as a whole).
+    public var solo: Bool
+    public var attempts: Int
+    public var sessionID: Int64?
+    /// The session that last sent its in-doubt lookup (never twice in one session).
+    public var lookupSessionID: Int64?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var sentAt: Date?
+    public var txnID: String?
+    public var listID: String?
+    public var statusCode: Int?
+    public var statusSeverity: String?
+    public var statusMessage: String?
+    /// QuickBooks' `*Ret` elements, as received.
+    public var response: String?
+    /// What the item stands for in its plan: the items waiting for it name it so.
+    public var planKey: PlanKey?
+    /// A list lookup that makes sure a customer, item or account exists: the query goes first; when
+    /// QuickBooks lacks the element the item becomes `addBody` (nil: fail instead, by policy).
+    public var ensures: Bool
+    public var addBody: String?
+    /// A human name for the item, e.g. "customer 'Amazon Summary'".
+    public var label: String?
+    /// The settlement it belongs to (row id in `settlements`).
+    public var settlementRow: Int64?
+
+    /// An item to queue; the Store sets its user, state and dates when it is inserted.
+    public init(
+        type: String, body: String, refNumber: String? = nil, lookupBody: String? = nil, minVersion: String? = nil,
+        source: String? = nil, label: String? = nil, ensures: Bool = false, addBody: String? = nil
+    ) {
+        self.id = nil
+        self.userID = 0
+        self.type = type
+        self.body = body
+        self.refNumber = refNumber
+        self.lookupBody = lookupBody
+        self.minVersion = minVersion
+        self.source = source
+        self.state = .queued
+        self.solo = false
+        self.attempts = 0
+        self.createdAt = Date(timeIntervalSince1970: 0)
+        self.updatedAt = Date(timeIntervalSince1970: 0)
+        self.ensures = ensures
+        self.addBody = addBody
+        self.label = label
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// A list lookup still in its query phase.
+    public var isLookupPhase: Bool { ensures && type.hasSuffix("Query") }
+}
+
+/// A queue item with the name of its user, for listings. Reads as the item itself (`listed.state`).
+@dynamicMemberLookup
+public struct ListedItem: Sendable, Equatable, Decodable, FetchableRecord, Encodable {
+    public var item: QueueItem
+    public var userName: String
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<QueueItem, T>) -> T { item[keyPath: keyPath] }
+
+    /// The item's fields with `user` beside them.
+    public func encode(to encoder: any Encoder) throws {
+        try item.encode(to: encoder)
+        var container = encoder.container(keyedBy: RecordKey.self)
+        try container.encode(userName, forKey: RecordKey(stringValue: "user"))
+    }
+
+    static let select = "SELECT queue.*, users.name AS userName FROM queue JOIN users ON users.id = queue.user_id"
+}

@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import QBModel
+
+/// The requests one sendRequestXML carries.
+public struct Batch: Sendable {
+    /// In-doubt items whose lookup query goes out now (nothing else is sent while there are any).
+    public var lookups: [QueueItem]
+    /// Items sent now, with the bodies that go out.
+    public var items: [QueueItem]
+    /// Items that could not be sent (too new a qbXML, a TxnID that never came), now failed with the reason.
+    public var refused: [QueueItem]
+    /// Items that were awaiting a response when this call came, now in doubt.
+    public var lostResponses: Int
+
+    public var isEmpty: Bool { lookups.isEmpty && items.isEmpty }
+}
+
+/// What goes out for an item about to be sent.
+public enum Preparation: Sendable, Equatable {
+    /// Send this body (the item's own, or with its TxnID placeholders filled).
+    case send(String)
+    /// Do not send it: it fails with this reason.
+    case refuse(String)
+}
+
+/// An item another waits for, as the one waiting needs it when it is sent.
+public struct Prerequisite: Sendable, Equatable {
+    public var id: Int64
+    public var planKey: PlanKey?
+    public var txnID: String?
+    public var label: String?
+}
+
+extension Store {
+    /// Picks the requests for one sendRequestXML and marks them sent.
+    /// - Parameter prepare: decides, for each item about to go, the body sent (filling TxnID placeholders
+    ///   from its prerequisites) or why it cannot go. It runs inside the transaction and must be quick.
+    public func startBatch(
+        sessionID: Int64, now: Date = Date(), limit: Int, maxBytes: Int,
+        prepare: @escaping @Sendable (QueueItem, [Prerequisite]) -> Preparation
+    ) async throws -> Batch {
+        try await pool.write { db in
+            var batch = Batch(lookups: [], items: [], refused: [], lostResponses: 0)
+            let session = try Self.session(db, id: sessionID)
+            if session.awaitingResponse {
+                batch.lostResponses = try Self.markInFlightInDoubt(
+                    db, sessionID: sessionID, now: now,
+                    reason: "the Web Connector asked for more work before returning QuickBooks' response to this request")
+            }
+            batch.lookups = try Self.startLookups(db, session: session, limit: limit, now: now)
+            // Refused items fail at once (and so may what waits for them): choose again until something goes.
+            while batch.lookups.isEmpty && batch.items.isEmpty {
+                try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
+                let chosen = try Self.chooseReady(db, userID: session.userID, limit: limit, maxBytes: maxBytes)
+                if chosen.isEmpty { break }
+                let prerequisites = try Self.prerequisites(db, of: chosen.compactMap(\.id))
+                for item in chosen {
+                    switch prepare(item, prerequisites[item.id!] ?? []) {
+                    case .send(let body): batch.items.append(try Self.markSent(db, item, body: body, sessionID: sessionID, now: now))
+                    case .refuse(let reason): batch.refused.append(try Self.refuse(db, item, reason: reason, sessionID: sessionID, now: now))
+                    }
+                }
+            }
+            try db.execute(literal: "UPDATE sessions SET awaiting_response = \(!batch.isEmpty) WHERE id = \(sessionID)")
+            return batch
+        }
+    }
+
+    static func markSent(_ db: Database, _ item: QueueItem, body: String, sessionID: Int64, now: Date) throws -> QueueItem {
+        var item = item
+        if body != item.body {
+            // What goes out is what is kept: a lookup or a retry sees the filled TxnIDs.
+            try db.execute(literal: "UPDATE queue SET body = \(body) WHERE id = \(item.id!)")
+        }
+        item.body = body
+        item.state = .sent
+        item.sessionID = sessionID
+        item.sentAt = now
+        item.attempts += 1
+        item.updatedAt = now
+        try db.execute(literal: """
+            UPDATE queue SET state = \(ItemState.sent), session_id = \(sessionID), sent_at = \(now),
+              attempts = attempts + 1, updated_at = \(now)
+            WHERE id = \(item.id!)
+            """)
+        return item
+    }
+
+    static func refuse(_ db: Database, _ item: QueueItem, reason: String, sessionID: Int64, now: Date) throws -> QueueItem {
+        var item = item
+        item.state = .failed
+        item.statusMessage = reason
+        item.updatedAt = now
+        try db.execute(literal: """
+            UPDATE queue SET state = \(ItemState.failed), status_message = \(reason), updated_at = \(now) WHERE id = \(item.id!)
+            """)
+        try count(db, .failed, sessionID: sessionID)
+        return item
+    }
+
+    /// In-doubt items this session has not looked up yet, now `checking`.
+    static func startLookups(_ db: Database, session: Session, limit: Int, now: Date) throws -> [QueueItem] {
+        let sessionID = session.sessionID
+        let lookups = try QueueItem.fetchAll(db, literal: """
+            SELECT * FROM queue
+            WHERE user_id = \(session.userID) AND state = \(ItemState.inDoubt) AND lookup_body IS NOT NULL
+              AND (lookup_session_id IS NULL OR lookup_session_id != \(sessionID))
+            ORDER BY id LIMIT \(limit)
+            """)
+        for item in lookups {
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.checking), session_id = \(sessionID), lookup_session_id = \(sessionID),
+                  updated_at = \(now)
+                WHERE id = \(item.id!)
+                """)
+        }
+        return lookups
+    }
+
+    /// Queued items whose prerequisites are all done, oldest first, up to `limit` items and `maxBytes` of
+    /// qbXML (a single larger item still goes, alone); an item that must travel alone goes alone.
+    static func chooseReady(_ db: Database, userID: Int64, limit: Int, maxBytes: Int) throws -> [QueueItem] {
+        let cursor = try QueueItem.fetchCursor(db, literal: """
+            SELECT * FROM queue
+            WHERE user_id = \(userID) AND state = \(ItemState.queued)
+              AND NOT EXISTS (SELECT 1 FROM prerequisites p JOIN queue q2 ON q2.id = p.prerequisite_id
+                              WHERE p.item_id = queue.id AND q2.state != \(ItemState.done))
+            ORDER BY id
+            """)
+        var chosen: [QueueItem] = []
+        var bytes = 0
+        while let item = try cursor.next() {
+            if item.solo && !chosen.isEmpty { break }
+            if !chosen.isEmpty && (chosen.count >= limit || bytes + item.body.utf8.count > maxBytes) { break }
+            chosen.append(item)
+            bytes += item.body.utf8.count
+            if item.solo { break }
+        }
+        return chosen
+    }
+
+    static func count(_ db: Database, _ state: ItemState, sessionID: Int64, by n: Int = 1) throws {
+        switch state {
+        case .done: try db.execute(literal: "UPDATE sessions SET done_count = done_count + \(n) WHERE id = \(sessionID)")
+        case .failed: try db.execute(literal: "UPDATE sessions SET failed_count = failed_count + \(n) WHERE id = \(sessionID)")
+        case .inDoubt: try db.execute(literal: "UPDATE sessions SET in_doubt_count = in_doubt_count + \(n) WHERE id = \(sessionID)")
+        case .queued, .sent, .checking, .cancelled: break
+        }
+    }
+}

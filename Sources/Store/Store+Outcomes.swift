@@ -1,0 +1,95 @@
+import Foundation
+import GRDB
+
+/// What became of one item QuickBooks was asked about.
+public enum ItemOutcome: Sendable, Equatable {
+    case done(txnID: String?, listID: String?, statusCode: Int?, severity: String?, message: String?, response: String?)
+    case failed(statusCode: Int?, severity: String?, message: String, response: String?)
+    /// QuickBooks rejected the whole message it travelled in (a non-empty HRESULT): failed, and sent alone
+    /// if the operator retries it, so that one unreadable request cannot take others down with it again.
+    case rejected(message: String)
+    case inDoubt(message: String)
+    /// Back to the queue (a lost request QuickBooks turns out not to have).
+    case requeue(message: String?)
+    /// A list lookup found nothing: the item becomes its Add, queued.
+    case advance(type: String, body: String, message: String)
+}
+
+extension Store {
+    /// Applies QuickBooks' answer to the session's in-flight items in one transaction and returns the
+    /// session's progress in percent. Items `decide` gives no outcome for become in doubt.
+    public func finishBatch(
+        sessionID: Int64, now: Date = Date(), decide: @escaping @Sendable ([QueueItem]) -> [Int64: ItemOutcome]
+    ) async throws -> Int {
+        try await pool.write { db in
+            let inFlight = try QueueItem.fetchAll(db, literal: """
+                SELECT * FROM queue WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight) ORDER BY id
+                """)
+            let outcomes = decide(inFlight)
+            for item in inFlight {
+                let outcome = outcomes[item.id!] ?? .inDoubt(message: "QuickBooks' response did not mention this request")
+                try Self.apply(db, outcome, to: item.id!, sessionID: sessionID, now: now)
+            }
+            try db.execute(literal: "UPDATE sessions SET awaiting_response = 0 WHERE id = \(sessionID)")
+            let session = try Self.session(db, id: sessionID)
+            // What can no longer be sent fails now, so that the percentage counts only work that can still happen.
+            try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
+            return try Self.progress(db, session: try Self.session(db, id: sessionID))
+        }
+    }
+
+    /// Percent of this session's work done (created or failed, against what is left): 100 when nothing is left.
+    public func progress(sessionID: Int64) async throws -> Int {
+        try await pool.read { db in try Self.progress(db, session: try Self.session(db, id: sessionID)) }
+    }
+
+    static func progress(_ db: Database, session: Session) throws -> Int {
+        let remaining = try remaining(db, userID: session.userID, sessionID: session.sessionID)
+        if remaining == 0 { return 100 }
+        let finished = session.doneCount + session.failedCount
+        return min(99, finished * 100 / (finished + remaining))
+    }
+
+    static func apply(_ db: Database, _ outcome: ItemOutcome, to id: Int64, sessionID: Int64, now: Date) throws {
+        switch outcome {
+        case .done(let txnID, let listID, let code, let severity, let message, let response):
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.done), txn_id = COALESCE(\(txnID), txn_id), list_id = COALESCE(\(listID), list_id),
+                  status_code = \(code), status_severity = \(severity), status_message = \(message), response = \(response),
+                  solo = 0, updated_at = \(now)
+                WHERE id = \(id)
+                """)
+            try count(db, .done, sessionID: sessionID)
+        case .failed(let code, let severity, let message, let response):
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.failed), status_code = \(code), status_severity = \(severity),
+                  status_message = \(message), response = \(response), solo = 0, updated_at = \(now)
+                WHERE id = \(id)
+                """)
+            try count(db, .failed, sessionID: sessionID)
+        case .rejected(let message):
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.failed), status_code = NULL, status_severity = 'Error', status_message = \(message),
+                  response = NULL, solo = 1, updated_at = \(now)
+                WHERE id = \(id)
+                """)
+            try count(db, .failed, sessionID: sessionID)
+        case .inDoubt(let message):
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.inDoubt), status_message = \(message), updated_at = \(now) WHERE id = \(id)
+                """)
+            try count(db, .inDoubt, sessionID: sessionID)
+        case .advance(let type, let body, let message):
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.queued), type = \(type), body = \(body), status_message = \(message),
+                  updated_at = \(now)
+                WHERE id = \(id)
+                """)
+        case .requeue(let message):
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.queued), status_message = COALESCE(\(message), status_message), updated_at = \(now)
+                WHERE id = \(id)
+                """)
+        }
+    }
+}
