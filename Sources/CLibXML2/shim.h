@@ -10,8 +10,6 @@
 #include <libxml/xmlerror.h>
 #include <stdio.h>
 
-/* xmlFree is a C global variable; Swift 6 rejects touching it directly. */
-static inline void cxml_free(void *p) { xmlFree(p); }
 
 /* A loader that refuses every external entity and DTD. */
 static xmlParserInputPtr cxml_deny_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt) {

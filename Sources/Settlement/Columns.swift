@@ -55,24 +55,31 @@ struct Columns {
             amountDescription = try column("amount-description")
             amount = try column("amount")
         case .flatFileV1:
-            let slots: [(String, String?, String?, String?)] = [
-                ("shipment-fee-amount", "shipment-fee-type", "ItemFees", nil),
-                ("order-fee-amount", "order-fee-type", "ItemFees", nil),
-                ("price-amount", "price-type", "ItemPrice", nil),
-                ("item-related-fee-amount", "item-related-fee-type", "ItemFees", nil),
-                ("misc-fee-amount", nil, "other-transaction", "MiscFee"),
-                ("other-fee-amount", "other-fee-reason-description", "other-transaction", nil),
-                ("promotion-amount", "promotion-type", "Promotion", nil),
-                ("direct-payment-amount", "direct-payment-type", "other-transaction", nil),
-                ("other-amount", nil, nil, nil),
-            ]
-            for (amountName, typeName, amountType, fixed) in slots {
-                guard let a = index[amountName] else { continue }  // 33-column files lack the promotion trio
-                v1Slots.append(V1Slot(
-                    name: amountName, amount: a, typeColumn: typeName.flatMap { index[$0] }, amountType: amountType,
-                    fixedDescription: fixed))
-            }
+            v1Slots = Self.v1Slots(index)
             guard !v1Slots.isEmpty else { throw SettlementError(line: line, "the header has no amount column") }
         }
+    }
+
+    /// The V1 amount columns present, each with the column naming its kind (or a fixed amount type).
+    static func v1Slots(_ index: [String: Int]) -> [V1Slot] {
+        var found: [V1Slot] = []
+        let slots: [(String, String?, String?, String?)] = [
+            ("shipment-fee-amount", "shipment-fee-type", "ItemFees", nil),
+            ("order-fee-amount", "order-fee-type", "ItemFees", nil),
+            ("price-amount", "price-type", "ItemPrice", nil),
+            ("item-related-fee-amount", "item-related-fee-type", "ItemFees", nil),
+            ("misc-fee-amount", nil, "other-transaction", "MiscFee"),
+            ("other-fee-amount", "other-fee-reason-description", "other-transaction", nil),
+            ("promotion-amount", "promotion-type", "Promotion", nil),
+            ("direct-payment-amount", "direct-payment-type", "other-transaction", nil),
+            ("other-amount", nil, nil, nil),
+        ]
+        for (amountName, typeName, amountType, fixed) in slots {
+            guard let a = index[amountName] else { continue }  // 33-column files lack the promotion trio
+            found.append(V1Slot(
+                name: amountName, amount: a, typeColumn: typeName.flatMap { index[$0] }, amountType: amountType,
+                fixedDescription: fixed))
+        }
+        return found
     }
 }

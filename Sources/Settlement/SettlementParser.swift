@@ -148,10 +148,11 @@ public struct SettlementParser {
         let skuID = intern(line, c.sku)
         let marketplace = interner[mp]
         if firstMarketplace.isEmpty && !marketplace.isEmpty { firstMarketplace = marketplace }
+        let posted = try postedDate(line, c)
         let quantity = try self.quantity(line, c)
         var entry = SettlementEntry(
             line: lineNumber, transactionType: interner[tt], amountType: "", amountDescription: "", cents: 0,
-            fulfillment: interner[ful], posted: try postedDate(line, c), sku: interner[skuID], quantity: quantity, marketplace: marketplace)
+            fulfillment: interner[ful], posted: posted, sku: interner[skuID], quantity: quantity, marketplace: marketplace)
         entry.skuID = skuID
         entry.channelID = ful
         entry.marketplaceID = mp

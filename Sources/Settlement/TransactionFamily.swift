@@ -23,4 +23,9 @@ public enum TransactionFamily: String, Sendable, Codable, CaseIterable, Comparab
     }
 
     public static func < (a: TransactionFamily, b: TransactionFamily) -> Bool { a.order < b.order }
+
+    // By case, not by the raw string: the summariser compares and hashes a family for every row.
+    public static func == (a: TransactionFamily, b: TransactionFamily) -> Bool { a.order == b.order }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(order) }
 }

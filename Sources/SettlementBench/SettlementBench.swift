@@ -102,25 +102,7 @@ enum SyntheticReport {
         out.write(Data((summaryPrefix + "+000000000000.00\tUSD\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n").utf8))
         let budget = rows - 1
         while n + 6 <= budget - 2 {  // an order item writes up to 6 rows; keep 2 for reserves
-            let r = next()
-            let sku = "SKU-\(r % 2000)"
-            let channel = r % 5 == 0 ? "MFN" : "AFN"
-            let day = 24 + r % 13
-            let order = "114-\(1_000_000 + n)-\(r)"
-            let price = 500 + r % 9500
-            if r % 10 == 0 {
-                row("Refund", order, "ItemPrice", "Principal", -price, channel, day, sku, "")
-                row("Refund", order, "ItemFees", "Commission", price * 15 / 100, channel, day, sku, "")
-                row("Refund", order, "ItemFees", "RefundCommission", -(price * 3 / 100), channel, day, sku, "")
-            } else {
-                let tax = price * 8 / 100
-                row("Order", order, "ItemPrice", "Principal", price, channel, day, sku, "1")
-                row("Order", order, "ItemPrice", "Tax", tax, channel, day, sku, "1")
-                if r % 7 != 0 { row("Order", order, "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", -tax, channel, day, sku, "1") }
-                if r % 3 == 0 { row("Order", order, "ItemPrice", "Shipping", 499, channel, day, sku, "1") }
-                row("Order", order, "ItemFees", "Commission", -(price * 15 / 100), channel, day, sku, "1")
-                if channel == "AFN" { row("Order", order, "ItemFees", "FBAPerUnitFulfillmentFee", -(300 + r % 400), channel, day, sku, "1") }
-            }
+            orderItem(next(), n, row)
             if lines.count >= 4096 { flush() }
         }
         while n < budget {
@@ -135,5 +117,27 @@ enum SyntheticReport {
         try out.seek(toOffset: summaryOffset)
         out.write(Data(totalText.utf8))
         return total
+    }
+
+    /// The rows of one order item (or of its refund), from a random number.
+    static func orderItem(_ r: Int, _ n: Int, _ row: (String, String, String, String, Int, String, Int, String, String) -> Void) {
+        let sku = "SKU-\(r % 2000)"
+        let channel = r % 5 == 0 ? "MFN" : "AFN"
+        let day = 24 + r % 13
+        let order = "114-\(1_000_000 + n)-\(r)"
+        let price = 500 + r % 9500
+        if r % 10 == 0 {
+            row("Refund", order, "ItemPrice", "Principal", -price, channel, day, sku, "")
+            row("Refund", order, "ItemFees", "Commission", price * 15 / 100, channel, day, sku, "")
+            row("Refund", order, "ItemFees", "RefundCommission", -(price * 3 / 100), channel, day, sku, "")
+            return
+        }
+        let tax = price * 8 / 100
+        row("Order", order, "ItemPrice", "Principal", price, channel, day, sku, "1")
+        row("Order", order, "ItemPrice", "Tax", tax, channel, day, sku, "1")
+        if r % 7 != 0 { row("Order", order, "ItemWithheldTax", "MarketplaceFacilitatorTax-Principal", -tax, channel, day, sku, "1") }
+        if r % 3 == 0 { row("Order", order, "ItemPrice", "Shipping", 499, channel, day, sku, "1") }
+        row("Order", order, "ItemFees", "Commission", -(price * 15 / 100), channel, day, sku, "1")
+        if channel == "AFN" { row("Order", order, "ItemFees", "FBAPerUnitFulfillmentFee", -(300 + r % 400), channel, day, sku, "1") }
     }
 }

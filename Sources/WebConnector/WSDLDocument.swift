@@ -2,6 +2,11 @@
 /// disagree with what the codec accepts. `wsdl/QBWebConnectorSvc.wsdl` is this text, checked by a test.
 public enum WSDLDocument {
     public static func text(endpoint: String = "http://localhost:8080/qbwc") -> String {
+        types() + messages() + portType() + binding() + service(endpoint: endpoint)
+    }
+
+    /// The request and response elements of every method.
+    static func types() -> String {
         var out = """
             <?xml version="1.0" encoding="utf-8"?>
             <wsdl:definitions xmlns:s="http://www.w3.org/2001/XMLSchema" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" xmlns:tns="http://developer.intuit.com/" xmlns:wsdl="http://schemas.xmlsoap.org/wsdl/" targetNamespace="http://developer.intuit.com/">
@@ -38,20 +43,32 @@ public enum WSDLDocument {
               </wsdl:types>
 
             """
+        return out
+    }
+
+    static func messages() -> String {
+        var out = ""
         for method in SOAPMethod.allCases {
             let name = method.rawValue
             out += "  <wsdl:message name=\"\(name)SoapIn\">\n    <wsdl:part name=\"parameters\" element=\"tns:\(name)\" />\n  </wsdl:message>\n"
             out += "  <wsdl:message name=\"\(name)SoapOut\">\n    <wsdl:part name=\"parameters\" element=\"tns:\(name)Response\" />\n  </wsdl:message>\n"
         }
-        out += "  <wsdl:portType name=\"QBWebConnectorSvcSoap\">\n"
+        return out
+    }
+
+    static func portType() -> String {
+        var out = "  <wsdl:portType name=\"QBWebConnectorSvcSoap\">\n"
         for method in SOAPMethod.allCases {
             let name = method.rawValue
             out += "    <wsdl:operation name=\"\(name)\">\n"
             out += "      <wsdl:input message=\"tns:\(name)SoapIn\" />\n      <wsdl:output message=\"tns:\(name)SoapOut\" />\n"
             out += "    </wsdl:operation>\n"
         }
-        out += "  </wsdl:portType>\n"
-        out += "  <wsdl:binding name=\"QBWebConnectorSvcSoap\" type=\"tns:QBWebConnectorSvcSoap\">\n"
+        return out + "  </wsdl:portType>\n"
+    }
+
+    static func binding() -> String {
+        var out = "  <wsdl:binding name=\"QBWebConnectorSvcSoap\" type=\"tns:QBWebConnectorSvcSoap\">\n"
         out += "    <soap:binding transport=\"http://schemas.xmlsoap.org/soap/http\" />\n"
         for method in SOAPMethod.allCases {
             let name = method.rawValue
@@ -61,8 +78,11 @@ public enum WSDLDocument {
             out += "      <wsdl:output>\n        <soap:body use=\"literal\" />\n      </wsdl:output>\n"
             out += "    </wsdl:operation>\n"
         }
-        out += "  </wsdl:binding>\n"
-        out += "  <wsdl:service name=\"QBWebConnectorSvc\">\n"
+        return out + "  </wsdl:binding>\n"
+    }
+
+    static func service(endpoint: String) -> String {
+        var out = "  <wsdl:service name=\"QBWebConnectorSvc\">\n"
         out += "    <wsdl:port name=\"QBWebConnectorSvcSoap\" binding=\"tns:QBWebConnectorSvcSoap\">\n"
         out += "      <soap:address location=\"\(endpoint)\" />\n"
         out += "    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>\n"
