@@ -70,7 +70,7 @@ let package = Package(
 
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "QBModel"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "QBModel", "QBXML"]),
         .testTarget(name: "PostingTests", dependencies: ["Posting", "Store", "QBModel", "QBXML", "Settlement", "SalesDocument", "QBLinkTestSupport"]),
         .testTarget(name: "SalesDocumentTests", dependencies: ["SalesDocument", "QBModel", "QBXML", "XMLKit", "Settlement", "QBLinkTestSupport"]),
         .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBXML", "XMLKit", "QBLinkTestSupport"]),

@@ -43,6 +43,11 @@ public enum TxnIDPlaceholder {
         public var key: PlanKey?
         public var queueID: Int64?
 
+        public init(key: PlanKey?, queueID: Int64?) {
+            self.key = key
+            self.queueID = queueID
+        }
+
         /// Whether `source` is what the placeholder names.
         public func names(_ source: Source) -> Bool {
             if let key { return source.key == key }

@@ -75,6 +75,40 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
         id = inserted.rowID
     }
 
+    /// The row as stored, column by column, written out rather than derived from `Encodable`: enqueueing
+    /// inserts tens of thousands of items in one transaction, and GRDB's derived encoding and per-record
+    /// insert cost about 45 µs an item (measured: 100,000 invoices held the write lock 5.3 s). Reading uses
+    /// `Decodable`; a test checks that every field survives the round trip.
+    var databaseRow: [(column: String, value: (any DatabaseValueConvertible)?)] {
+        [
+            ("id", id), ("user_id", userID), ("type", type), ("body", body), ("ref_number", refNumber),
+            ("lookup_body", lookupBody), ("min_version", minVersion), ("source", source), ("state", state), ("solo", solo),
+            ("attempts", attempts), ("session_id", sessionID), ("lookup_session_id", lookupSessionID),
+            ("created_at", createdAt), ("updated_at", updatedAt), ("sent_at", sentAt), ("txn_id", txnID), ("list_id", listID),
+            ("status_code", statusCode), ("status_severity", statusSeverity), ("status_message", statusMessage),
+            ("response", response), ("plan_key", planKey), ("ensures", ensures), ("add_body", addBody), ("label", label),
+            ("settlement_row", settlementRow),
+        ]
+    }
+
+    public func encode(to container: inout PersistenceContainer) {
+        for (column, value) in databaseRow { container[column] = value }
+    }
+
+    /// One statement for inserting many items (the database gives the id).
+    static let insertSQL: String = {
+        let columns = QueueItem(type: "", body: "").databaseRow.dropFirst().map(\.column)
+        return "INSERT INTO queue (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    }()
+
+    /// Inserts the item through `insertSQL` (a cached statement) and returns its id. `created` is its
+    /// creation (and update) date already converted, the same for every item of an enqueue.
+    func insertFast(_ db: Database, created: DatabaseValue) throws -> Int64 {
+        let values = databaseRow.dropFirst().map { $0.column == "created_at" || $0.column == "updated_at" ? created : $0.value }
+        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(values))
+        return db.lastInsertedRowID
+    }
+
     /// A list lookup still in its query phase.
     public var isLookupPhase: Bool { ensures && type.hasSuffix("Query") }
 }

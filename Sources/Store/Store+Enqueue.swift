@@ -87,6 +87,8 @@ struct PlanInsertion {
             (settlementRow, kept, result.replaced) = try record(&settlement, replace: part.replace)
         }
         var ids: [PlanKey: Int64] = [:]
+        let created = now.databaseValue
+        let waits = try db.cachedStatement(sql: "INSERT OR IGNORE INTO prerequisites (item_id, prerequisite_id) VALUES (?, ?)")
         for planned in part.plan {
             if planned.item.ensures, let key = planned.key, let pending = try pendingLookup(key) {
                 ids[key] = pending
@@ -102,12 +104,9 @@ struct PlanInsertion {
             item.id = nil
             item.userID = userID
             item.state = .queued
-            item.createdAt = now
-            item.updatedAt = now
             item.planKey = planned.key
             item.settlementRow = planned.belongsToSettlement ? settlementRow : nil
-            try item.insert(db)
-            let id = item.id!
+            let id = try item.insertFast(db, created: created)
             if let key = planned.key { ids[key] = id }
             result.inserted.append(id)
             for prerequisite in planned.prerequisites {
@@ -115,8 +114,7 @@ struct PlanInsertion {
                     throw StoreError.invalidPlan(
                         "plan item '\(planned.key.map(String.init) ?? planned.item.type)' waits for '\(prerequisite)', which comes later or not at all")
                 }
-                try db.execute(
-                    literal: "INSERT OR IGNORE INTO prerequisites (item_id, prerequisite_id) VALUES (\(id), \(prerequisiteID))")
+                try waits.execute(arguments: [id, prerequisiteID])
             }
         }
         return result
@@ -129,6 +127,7 @@ struct PlanInsertion {
               AND state IN \(ItemState.pending) ORDER BY id LIMIT 1
             """)
     }
+
 
     func refuseDuplicates(_ plan: [PlannedItem]) throws {
         var repeated: [String] = []

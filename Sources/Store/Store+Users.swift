@@ -21,7 +21,7 @@ extension Store {
                 id: nil, name: name, passwordHash: passwordHash, companyFile: companyFile, fileID: SecureRandom.braceGUID(),
                 createdAt: now)
             try user.insert(db)
-            return user
+            return try User.fetchOne(db, key: user.id)!  // as stored (dates to the millisecond)
         }
     }
 

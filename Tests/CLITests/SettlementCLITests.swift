@@ -92,6 +92,22 @@ struct SettlementCLITests: CLISuite {
         #expect(try qblink("settlement", "preview", reports, "--from", "2030-01-01", "--to", "2030-12-31").stderr.contains("no settlement report ends"))
     }
 
+    @Test func aFolderIsEnqueuedWholeOrNotAtAll() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        let reports = folder.path("reports")
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        _ = try report("11111111111", end: (2024, 10, 9), name: "reports/a.txt")
+        _ = try report("22222222222", end: (2024, 10, 23), name: "reports/b.txt")
+        let third = try report("33333333333", end: (2024, 11, 6), name: "reports/c.txt")
+        #expect(try qblink("settlement", "enqueue", third, "--user", "amazon").status == 0)
+        let queued = try qblink("queue", "--json").stdout
+        let refused = try qblink("settlement", "enqueue", reports, "--from", "2024-10-01", "--to", "2024-11-30", "--user", "amazon")
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("c.txt: settlement 33333333333 was already enqueued"), "\(refused.stderr)")
+        #expect(try qblink("queue", "--json").stdout == queued)  // nothing of a.txt or b.txt
+    }
+
     @Test func aBadMappingFileIsRefusedWithWhere() throws {
         defer { folder.remove() }
         let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
@@ -100,6 +116,9 @@ struct SettlementCLITests: CLISuite {
         let refused = try qblink("settlement", "preview", path, "--config", config)
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("mapping.json: accounts.Amazon Sales: 'Sales' is not a QuickBooks account type"))
+        try #"{"depositAcount": "Amazon Clearing"}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let misspelt = try qblink("settlement", "preview", path, "--config", config)
+        #expect(misspelt.stderr.contains("mapping.json: $.depositAcount: unknown key; did you mean 'depositAccount'?"))
         let mapping = try qblink("settlement", "mapping")
         #expect(mapping.stdout.contains("\"customer\" : \"Amazon Summary\""))
     }

@@ -44,4 +44,27 @@ import Testing
         #expect(message(#"{"depositAccount": "Checking"}"#).contains("depositAccount: 'Checking' is not in accounts"))
         #expect(message(#"{"customer": "A customer name that is far too long for QuickBooks"}"#).contains("customer"))
     }
+
+    @Test func unknownKeysAreRefusedWithTheirPathAndTheNearestKnownKey() {
+        func message(_ json: String) -> String {
+            do {
+                _ = try SettlementMapping.load(json: Data(json.utf8))
+                return ""
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message(#"{"depositAcount": "Amazon Clearing"}"#) == "$.depositAcount: unknown key; did you mean 'depositAccount'?")
+        #expect(message(#"{"Fees": false}"#) == "$.Fees: unknown key; did you mean 'fees'?")
+        #expect(message(#"{"items": {"Amazon Fees": {"type": "OtherCharge", "acount": "Amazon Fees"}}}"#)
+            .contains("$.items.Amazon Fees.acount: unknown key; did you mean 'account'?"))
+        #expect(message(#"{"skuItem": {"type": "NonInventory", "account": "Amazon Sales", "taxable": true}}"#)
+            .contains("$.skuItem.taxable: unknown key (known keys: type, account)"))
+        #expect(message(#"{"rules": [{"transactionType": "*", "amountType": "*", "amountDescription": "*", "role": "sale", "itme": "X"}]}"#)
+            .contains("$.rules[0].itme: unknown key; did you mean 'item'?"))
+        let two = message(#"{"colour": "blue", "grup": "month"}"#)
+        #expect(two.contains("$.colour: unknown key (known keys:") && two.contains("$.grup: unknown key; did you mean 'group'?"))
+        // Free-form maps take any key.
+        #expect(message(#"{"skus": {"ANY-SKU": "Item"}, "customerByMarketplace": {"Amazon.de": "Amazon DE"}}"#) == "")
+    }
 }
