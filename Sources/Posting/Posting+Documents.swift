@@ -39,6 +39,7 @@ public struct EnqueuedRequests: Sendable {
 extension Posting {
     /// Queues a checked JSON document, all or nothing; a RefNumber the user already has queued, in flight or
     /// created (of the same type) refuses the whole document, unless `allowDuplicates`.
+    @discardableResult
     public static func enqueue(
         document: SalesDocument, source: String, options: DocumentOptions = .init(), userName: String, store: Store
     ) async throws -> EnqueuedDocument {
@@ -55,6 +56,7 @@ extension Posting {
     }
 
     /// Queues the requests of a qbXML file as they are, in file order, all or none.
+    @discardableResult
     public static func enqueue(requests: [QBXMLRequest], source: String, userName: String, store: Store) async throws -> EnqueuedRequests {
         let items = requests.map { QueueItem($0, source: source) }
         do {

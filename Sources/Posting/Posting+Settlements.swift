@@ -14,6 +14,7 @@ public struct EnqueuedSettlement: Sendable {
 public enum Posting {
     /// Queues settlements (one report, or a folder's): all of them or none. A settlement already enqueued for
     /// the user is refused, naming its report, unless `replace`.
+    @discardableResult
     public static func enqueue(
         settlements summaries: [SettlementSummary], missing: MissingListPolicy, replace: Bool = false, userName: String, store: Store
     ) async throws -> [EnqueuedSettlement] {

@@ -3,12 +3,15 @@ import Synchronization
 
 /// How qblink's records name their columns: `userID` ↔ `user_id`, `durationMS` ↔ `duration_ms`,
 /// `qbxmlVersion` ↔ `qbxml_version` (snake case, with `id` and `ms` written in capitals in Swift).
-public protocol SnakeCaseRecord: FetchableRecord, EncodableRecord {}
+public protocol SnakeCaseRecord: FetchableRecord {}
 
-extension SnakeCaseRecord {
+extension SnakeCaseRecord where Self: EncodableRecord {
     public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy {
         .custom { key in RecordKey.column(forProperty: key.stringValue) }
     }
+}
+
+extension SnakeCaseRecord {
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy {
         .custom { column in RecordKey(stringValue: RecordKey.propertyName(forColumn: column)) }
     }

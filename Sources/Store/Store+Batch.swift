@@ -25,7 +25,10 @@ public enum Preparation: Sendable, Equatable {
 }
 
 /// An item another waits for, as the one waiting needs it when it is sent.
-public struct Prerequisite: Sendable, Equatable {
+public struct Prerequisite: Sendable, Equatable, Decodable, SnakeCaseRecord {
+    /// The item that waits.
+    public var itemID: Int64
+    /// The item it waits for.
     public var id: Int64
     public var planKey: PlanKey?
     public var txnID: String?

@@ -6,16 +6,12 @@ extension Store {
     /// The prerequisites of each of `ids`, with what the waiting items need of them (plan key, TxnID).
     static func prerequisites(_ db: Database, of ids: [Int64]) throws -> [Int64: [Prerequisite]] {
         guard !ids.isEmpty else { return [:] }
-        var out: [Int64: [Prerequisite]] = [:]
-        for row in try Row.fetchAll(db, literal: """
+        let links = try Prerequisite.fetchAll(db, literal: """
             SELECT p.item_id, q.id, q.plan_key, q.txn_id, q.label
             FROM prerequisites p JOIN queue q ON q.id = p.prerequisite_id
             WHERE p.item_id IN \(ids) ORDER BY p.item_id, q.id
-            """) {
-            let prerequisite = Prerequisite(id: row["id"], planKey: row["plan_key"], txnID: row["txn_id"], label: row["label"])
-            out[row["item_id"], default: []].append(prerequisite)
-        }
-        return out
+            """)
+        return Dictionary(grouping: links, by: \.itemID)
     }
 
     /// Queued items waiting for a prerequisite that failed or was cancelled fail too, naming it; repeated

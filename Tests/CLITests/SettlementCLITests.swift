@@ -71,14 +71,20 @@ struct SettlementCLITests: CLISuite {
         #expect(json?.filter { $0["type"] as? String == "SalesReceiptAdd" }.count == 2)
     }
 
-    @Test func aFolderIsChosenBySettlementEndDate() throws {
-        defer { folder.remove() }
+    /// A user and a folder of three reports ending 2024-10-09, 2024-10-23 and 2024-11-06 (a, b, c.txt).
+    func userAndReports() throws -> String {
         _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
         let reports = folder.path("reports")
         try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
         _ = try report("11111111111", end: (2024, 10, 9), name: "reports/a.txt")
         _ = try report("22222222222", end: (2024, 10, 23), name: "reports/b.txt")
         _ = try report("33333333333", end: (2024, 11, 6), name: "reports/c.txt")
+        return reports
+    }
+
+    @Test func aFolderIsChosenBySettlementEndDate() throws {
+        defer { folder.remove() }
+        let reports = try userAndReports()
         try "not a report".write(toFile: folder.path("reports/notes.md"), atomically: true, encoding: .utf8)
         #expect(try qblink("settlement", "preview", reports).stderr.contains("--from DATE --to DATE"))
         let preview = try qblink("settlement", "preview", reports, "--from", "2024-10-10", "--to", "2024-11-30")
@@ -94,12 +100,8 @@ struct SettlementCLITests: CLISuite {
 
     @Test func aFolderIsEnqueuedWholeOrNotAtAll() throws {
         defer { folder.remove() }
-        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
-        let reports = folder.path("reports")
-        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
-        _ = try report("11111111111", end: (2024, 10, 9), name: "reports/a.txt")
-        _ = try report("22222222222", end: (2024, 10, 23), name: "reports/b.txt")
-        let third = try report("33333333333", end: (2024, 11, 6), name: "reports/c.txt")
+        let reports = try userAndReports()
+        let third = folder.path("reports/c.txt")
         #expect(try qblink("settlement", "enqueue", third, "--user", "amazon").status == 0)
         let queued = try qblink("queue", "--json").stdout
         let refused = try qblink("settlement", "enqueue", reports, "--from", "2024-10-01", "--to", "2024-11-30", "--user", "amazon")

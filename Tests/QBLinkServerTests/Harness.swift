@@ -12,6 +12,7 @@ final class Harness: @unchecked Sendable {
     let configuration: WebConnectorConfiguration
     let maxBodyBytes: Int
     let quickBooks = FakeQuickBooks()
+    let clock = TestClock()
     static let password = "correct horse"
 
     var store: Store { server.store }
@@ -22,7 +23,7 @@ final class Harness: @unchecked Sendable {
         self.configuration = configuration
         self.maxBodyBytes = maxBodyBytes
         server = try await TestServer.start(
-            databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes)
+            databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
         for user in users { try await server.addUser(user, password: Self.password) }
         quickBooks.seed("Item", name: "Widget")
         quickBooks.seed("Account", name: "Sales")
@@ -31,7 +32,7 @@ final class Harness: @unchecked Sendable {
     /// Stops the server and starts a new one over the same database (a restart).
     func restart() async throws {
         await server.stop()
-        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes)
+        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
     }
 
     /// Stops the server and removes its folder; for `defer` right after the harness is made.

@@ -14,12 +14,13 @@ public final class TestServer: @unchecked Sendable {
 
     /// Starts a server. Pass `databasePath` to reopen an existing database (a restart).
     public static func start(
-        databasePath: String, configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20
+        databasePath: String, configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20,
+        clock: TestClock = TestClock()
     ) async throws -> TestServer {
         let store = try Store(path: databasePath)
         var logger = Logger(label: "qblink.test")
         logger.logLevel = .critical
-        let service = WebConnectorService(store: store, configuration: configuration, logger: logger)
+        let service = WebConnectorService(store: store, configuration: configuration, logger: logger, now: { clock.now })
         let server = QBLinkServer(service: service, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes), logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in continuation.yield(port) }
@@ -54,5 +55,20 @@ public final class TestServer: @unchecked Sendable {
     @discardableResult
     public func addUser(_ name: String, password: String = "correct horse", companyFile: String = "C:\\Books\\Shop.QBW") async throws -> User {
         try await store.addUser(name: name, passwordHash: PasswordHasher.hash(password, iterations: 1_000), companyFile: companyFile)
+    }
+}
+
+/// The server's notion of now: the real time, moved forward by what a test skips (an idle session's
+/// timeout, without waiting for it).
+public final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var skipped: TimeInterval = 0
+
+    public init() {}
+
+    public var now: Date { lock.withLock { Date().addingTimeInterval(skipped) } }
+
+    public func advance(by seconds: TimeInterval) {
+        lock.withLock { skipped += seconds }
     }
 }

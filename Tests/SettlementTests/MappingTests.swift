@@ -26,15 +26,17 @@ import Testing
         #expect(m.rules == SettlementMapping.standard.rules)
     }
 
-    @Test func problemsSayWhereAndWhat() {
-        func message(_ json: String) -> String {
-            do {
-                _ = try SettlementMapping.load(json: Data(json.utf8))
-                return ""
-            } catch {
-                return "\(error)"
-            }
+    /// What loading the mapping file says ("" when it is accepted).
+    func message(_ json: String) -> String {
+        do {
+            _ = try SettlementMapping.load(json: Data(json.utf8))
+            return ""
+        } catch {
+            return "\(error)"
         }
+    }
+
+    @Test func problemsSayWhereAndWhat() {
         #expect(message("{").contains("not valid JSON"))
         #expect(message(#"{"group": "weekly"}"#).contains("$.group"))
         #expect(message(#"{"fees": "yes"}"#).contains("$.fees"))
@@ -46,14 +48,6 @@ import Testing
     }
 
     @Test func unknownKeysAreRefusedWithTheirPathAndTheNearestKnownKey() {
-        func message(_ json: String) -> String {
-            do {
-                _ = try SettlementMapping.load(json: Data(json.utf8))
-                return ""
-            } catch {
-                return "\(error)"
-            }
-        }
         #expect(message(#"{"depositAcount": "Amazon Clearing"}"#) == "$.depositAcount: unknown key; did you mean 'depositAccount'?")
         #expect(message(#"{"Fees": false}"#) == "$.Fees: unknown key; did you mean 'fees'?")
         #expect(message(#"{"items": {"Amazon Fees": {"type": "OtherCharge", "acount": "Amazon Fees"}}}"#)
