@@ -18,14 +18,18 @@ public enum Posting {
     public static func enqueue(
         settlements summaries: [SettlementSummary], missing: MissingListPolicy, replace: Bool = false, userName: String, store: Store
     ) async throws -> [EnqueuedSettlement] {
-        for summary in summaries where !summary.reconciles {
-            throw PostingError("\(summary.source): does not reconcile to its deposit; nothing was enqueued")
+        for summary in summaries {
+            let problems = summary.bookProblems
+            if !problems.isEmpty {
+                throw PostingError("\(summary.source): would not balance in the books (\(problems.joined(separator: "; "))); nothing was enqueued")
+            }
         }
         let parts = summaries.map { summary in
             let h = summary.header
             let record = SettlementRecord(
                 settlementID: h.settlementID, source: summary.source, totalCents: h.totalCents, currency: h.currency,
-                period: "\(h.start?.description ?? "?") to \(h.end?.description ?? "?")")
+                period: "\(h.start?.description ?? "?") to \(h.end?.description ?? "?")", mode: summary.mode,
+                groupMode: summary.mappingGroup.rawValue)
             let plan = Plan.make(requirements: summary.requirements, entries: summary.entries, missing: missing, source: summary.source)
             return EnqueuePart(plan: plan, settlement: record, replace: replace)
         }

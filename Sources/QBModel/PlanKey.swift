@@ -6,6 +6,8 @@ public struct PlanKey: Hashable, Sendable, Codable, CustomStringConvertible, Los
         case list(ListKind, name: String)
         /// A transaction, by its type and RefNumber.
         case transaction(TransactionType, refNumber: String)
+        /// What takes that transaction back out of QuickBooks (its deletion, or a reversing transfer).
+        case undo(TransactionType, refNumber: String)
     }
 
     public let subject: Subject
@@ -15,20 +17,36 @@ public struct PlanKey: Hashable, Sendable, Codable, CustomStringConvertible, Los
         PlanKey(subject: .transaction(type, refNumber: refNumber))
     }
 
+    public static func undo(_ type: TransactionType, _ refNumber: String) -> PlanKey {
+        PlanKey(subject: .undo(type, refNumber: refNumber))
+    }
+
+    /// The key of what undoes this transaction (nil for a list element).
+    public var undo: PlanKey? {
+        if case .transaction(let type, let ref) = subject { return .undo(type, ref) }
+        return nil
+    }
+
     private init(subject: Subject) {
         self.subject = subject
     }
 
-    /// `Customer:amazon summary`, `Invoice:INV-1`: the form stored in the queue and written in TxnID
+    /// `Customer:amazon summary`, `Invoice:INV-1`, `Undo:Invoice:INV-1`: the form stored in the queue and written in TxnID
     /// placeholders.
     public var description: String {
         switch subject {
         case .list(let kind, let name): "\(kind.rawValue):\(name)"
         case .transaction(let type, let ref): "\(type.rawValue):\(ref)"
+        case .undo(let type, let ref): "Undo:\(type.rawValue):\(ref)"
         }
     }
 
     public init?(_ description: String) {
+        if description.hasPrefix("Undo:") {
+            guard let done = PlanKey(String(description.dropFirst(5))), case .transaction(let type, let ref) = done.subject else { return nil }
+            self = .undo(type, ref)
+            return
+        }
         guard let colon = description.firstIndex(of: ":") else { return nil }
         let head = String(description[..<colon])
         let rest = String(description[description.index(after: colon)...])

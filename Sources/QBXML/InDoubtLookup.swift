@@ -3,12 +3,17 @@ import XMLKit
 /// How to ask QuickBooks whether a request whose response was lost took effect.
 ///
 /// Transactions are looked up by RefNumber (and must also agree on TxnDate and the customer or vendor
-/// when the request named them); list elements by their full name. Anything else cannot be looked up
+/// when the request named them); list elements by their full name; a transfer (which has no RefNumber)
+/// by its date, memo and amount; a deletion by the TxnID it deleted. Anything else cannot be looked up
 /// and stays in doubt for the operator.
 public struct InDoubtLookup: Sendable, Equatable {
     public enum Key: Sendable, Equatable {
         case refNumber(String)
         case fullName(String)
+        /// A transfer on `txnDate` with this memo and amount (`123.45`).
+        case transfer(memo: String, amount: String)
+        /// The transaction a TxnDelRq deleted: the deletion took effect when QuickBooks no longer has it.
+        case deletion(txnID: String)
     }
 
     /// e.g. "SalesReceiptQuery" or "ItemQuery".
@@ -21,7 +26,7 @@ public struct InDoubtLookup: Sendable, Equatable {
     /// Transactions whose query takes a `RefNumber` filter.
     static let transactionsWithRefNumber: Set<String> = [
         "SalesReceipt", "Invoice", "CreditMemo", "ReceivePayment", "SalesOrder", "Estimate", "PurchaseOrder",
-        "Bill", "Check", "JournalEntry", "VendorCredit", "CreditCardCharge", "CreditCardCredit",
+        "Bill", "Check", "JournalEntry", "VendorCredit", "CreditCardCharge", "CreditCardCredit", "ARRefundCreditCard",
     ]
     /// List elements looked up by FullName, with the query that finds them.
     static let listQueries: [String: String] = [
@@ -41,9 +46,24 @@ public struct InDoubtLookup: Sendable, Equatable {
         self.entityName = entityName
     }
 
+    /// Whether the request looked up is a deletion: it took effect when the object is *not* found.
+    public var isDeletion: Bool {
+        if case .deletion = key { return true }
+        return false
+    }
+
     /// The lookup for a queued request body, or nil when it cannot be looked up.
     public static func plan(forRequestBody body: String) -> InDoubtLookup? {
-        guard let rq = try? XMLReader.parse(body), rq.name.hasSuffix("AddRq") else { return nil }
+        guard let rq = try? XMLReader.parse(body) else { return nil }
+        if rq.name == "TxnDelRq", let type = rq.childText("TxnDelType"), let id = rq.childText("TxnID"), !id.isEmpty {
+            return InDoubtLookup(queryType: type + "Query", key: .deletion(txnID: id))
+        }
+        guard rq.name.hasSuffix("AddRq") else { return nil }
+        if let transfer = rq.child("TransferAdd"), let memo = transfer.childText("Memo"), let amount = transfer.childText("Amount"),
+            let date = transfer.childText("TxnDate")
+        {
+            return InDoubtLookup(queryType: "TransferQuery", key: .transfer(memo: memo, amount: amount), txnDate: date)
+        }
         let addName = String(rq.name.dropLast(2))  // "SalesReceiptAdd"
         let object = String(addName.dropLast(3))  // "SalesReceipt"
         guard let add = rq.child(addName) else { return nil }
@@ -71,14 +91,23 @@ public struct InDoubtLookup: Sendable, Equatable {
             rq.nodes.append(.element(XElement("RefNumber", nodes: [.text(ref)])))
         case .fullName(let name):
             rq.nodes.append(.element(XElement("FullName", nodes: [.text(name)])))
+        case .transfer:
+            let date = txnDate ?? ""
+            let filter = XElement("TxnDateRangeFilter", nodes: [
+                .element(XElement("FromTxnDate", nodes: [.text(date)])), .element(XElement("ToTxnDate", nodes: [.text(date)])),
+            ])
+            rq.nodes.append(.element(filter))
+        case .deletion(let id):
+            rq.nodes.append(.element(XElement("TxnID", nodes: [.text(id)])))
         }
         return rq.serialized()
     }
 
+    /// What QuickBooks said about the object the request creates (or, for a deletion, the one it deletes).
     public enum Outcome: Sendable, Equatable {
-        /// The request took effect: this is the TxnID or ListID it created.
+        /// QuickBooks has it: this is its TxnID or ListID.
         case found(id: String)
-        /// QuickBooks has no such object: the request never took effect and may be sent again.
+        /// QuickBooks has no such object.
         case notFound
         /// QuickBooks could not answer; the item stays in doubt.
         case unanswered(String)
@@ -86,7 +115,8 @@ public struct InDoubtLookup: Sendable, Equatable {
 
     /// Reads QuickBooks' answer to `queryRequestBody`.
     public func outcome(of response: QBXMLResponseItem) -> Outcome {
-        if response.statusCode == 1 || response.statusCode == 500 { return .notFound }
+        // 3120: the TxnID asked for is not in the company file (a deleted transaction).
+        if response.statusCode == 1 || response.statusCode == 500 || (isDeletion && response.statusCode == 3120) { return .notFound }
         if response.isError {
             return .unanswered("\(response.statusCode) \(response.statusSeverity): \(response.statusMessage)")
         }
@@ -110,6 +140,21 @@ public struct InDoubtLookup: Sendable, Equatable {
         case .fullName(let name):
             let found = ret.childText("FullName") ?? ret.childText("Name") ?? ""
             return found.caseInsensitiveEquals(name)
+        case .transfer(let memo, let amount):
+            return ret.childText("Memo") == memo && ret.childText("Amount").flatMap(Self.cents) == Self.cents(amount)
+        case .deletion(let id):
+            return ret.childText("TxnID") == id
         }
+    }
+
+    /// `123.45`, `123.4`, `-5` → cents; QuickBooks writes amounts its own way.
+    static func cents(_ amount: String) -> Int? {
+        let parts = amount.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let whole = Int(parts[0]) else { return nil }
+        var fraction = parts.count == 2 ? String(parts[1].prefix(2)) : ""
+        while fraction.count < 2 { fraction += "0" }
+        guard let f = Int(fraction) else { return nil }
+        let negative = amount.hasPrefix("-")
+        return whole * 100 + (negative ? -f : f)
     }
 }

@@ -109,13 +109,6 @@ public struct QBTransaction: Sendable, Equatable, Codable {
     }
 }
 
-/// One thing to post: a transaction, or a payment that may pay invoices posted before it (its
-/// applications then hold `TxnIDPlaceholder`s of the invoices for their TxnIDs).
-public enum SalesEntry: Sendable, Equatable {
-    case transaction(QBTransaction)
-    case payment(QBPayment)
-}
-
 /// A customer payment (ReceivePaymentAdd).
 public struct QBPayment: Sendable, Equatable, Codable {
     public struct Application: Sendable, Equatable, Codable {

@@ -16,6 +16,9 @@ public enum TxnIDPlaceholder {
     /// The text to put where the TxnID of `key`'s transaction goes (the content of a `TxnID` element).
     public static func make(_ key: PlanKey) -> String { "{{" + keyPrefix + key.description + "}}" }
 
+    /// The same for a queue item that has no plan key (queued by qblink 0.1).
+    public static func make(queueID: Int64) -> String { "{{" + itemPrefix + String(queueID) + "}}" }
+
     /// The plan keys a request body waits for through placeholders.
     public static func keys(in body: String) -> [PlanKey] {
         placeholders(in: body).compactMap { text in text.hasPrefix(keyPrefix) ? PlanKey(String(text.dropFirst(keyPrefix.count))) : nil }

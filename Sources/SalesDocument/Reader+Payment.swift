@@ -2,7 +2,7 @@ import Foundation
 import QBXML
 
 extension Reader {
-    mutating func payment(_ o: [String: JSONValue], _ path: String, invoices: [String: (customer: String, totalCents: Int?)]) -> SalesEntry? {
+    mutating func payment(_ o: [String: JSONValue], _ path: String, invoices: [String: (customer: String, totalCents: Int?)]) -> QBEntry? {
         let before = problems.count
         let customer = name(o, "customer", path, limit: 41, required: true) ?? ""
         let total = decimal(o, "amount", path, places: 2, what: "amount", required: true)
@@ -68,5 +68,31 @@ extension Reader {
         var share = amount.map(cents)
         if share == nil, alone, let invoiceTotal = invoice.totalCents { share = min(invoiceTotal, p.totalCents) }
         return .init(txnID: QBPayment.placeholder(invoiceRef: ref), amountCents: share)
+    }
+
+    /// `"refund": {"from": ACCOUNT, "method": NAME}` on a credit memo: its whole credit paid back from that
+    /// account (a Refund in QuickBooks), applied to the memo once QuickBooks has created it.
+    mutating func refund(_ value: JSONValue, of memo: QBTransaction, _ path: String) -> QBRefund? {
+        guard case .object(let o) = value else {
+            fail(path, "expected {\"from\": ACCOUNT, \"method\": NAME}, got \(value.kindName)")
+            return nil
+        }
+        for key in o.keys.sorted() where !["from", "method"].contains(key) {
+            fail("\(path).\(key)", "unknown field (expected: from, method)")
+        }
+        let from = name(o, "from", path, limit: 159, required: true, allowColon: true)
+        let method = name(o, "method", path, limit: 31)
+        guard let key = memo.planKey else {
+            fail(path, "a refunded credit memo needs a refNumber (the refund takes the same one)")
+            return nil
+        }
+        guard let total = lineTotal(memo), total > 0 else {
+            fail(path, "the credit memo's total must be known and more than zero to be refunded")
+            return nil
+        }
+        guard let from else { return nil }
+        return QBRefund(
+            customer: memo.customer, refundFrom: from, txnDate: memo.txnDate, refNumber: memo.refNumber, method: method,
+            memo: "Refund of credit memo \(memo.refNumber ?? "")", applications: [.init(txnID: TxnIDPlaceholder.make(key), amountCents: total)])
     }
 }

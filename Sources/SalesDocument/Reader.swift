@@ -15,7 +15,7 @@ struct Reader {
             return SalesDocument(entries: [])
         }
         if list.isEmpty { fail("$", "the list is empty: nothing to queue") }
-        var entries: [SalesEntry] = []
+        var entries: [QBEntry] = []
         var refs: [String: [String: String]] = [:]  // type → RefNumber → path
         var invoices: [String: (customer: String, totalCents: Int?)] = [:]
         for (i, value) in list.enumerated() {
@@ -28,7 +28,7 @@ struct Reader {
             let allowed: [String: Set<String>] = [
                 "invoice": ["type", "customer", "date", "refNumber", "memo", "class", "terms", "dueDate", "billAddress", "shipAddress", "lines"],
                 "salesReceipt": ["type", "customer", "date", "refNumber", "memo", "class", "dueDate", "billAddress", "shipAddress", "lines", "depositAccount", "method"],
-                "creditMemo": ["type", "customer", "date", "refNumber", "memo", "class", "terms", "dueDate", "billAddress", "shipAddress", "lines"],
+                "creditMemo": ["type", "customer", "date", "refNumber", "memo", "class", "terms", "dueDate", "billAddress", "shipAddress", "lines", "refund"],
                 "payment": ["type", "customer", "date", "refNumber", "memo", "amount", "method", "depositAccount", "pays"],
             ]
             guard let keys = allowed[type] else {
@@ -53,6 +53,9 @@ struct Reader {
                     invoices[ref] = (t.customer, lineTotal(t))
                 }
                 entries.append(.transaction(t))
+                if t.kind == .creditMemo, let value = o["refund"], let refund = refund(value, of: t, "\(path).refund") {
+                    entries.append(.refund(refund))
+                }
             }
         }
         return SalesDocument(entries: entries)

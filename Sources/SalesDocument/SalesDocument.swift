@@ -5,7 +5,7 @@ import QBXML
 /// checked all or nothing. See the README ("Invoices, payments, receipts and credit memos from JSON") and
 /// `Resources/example-sales.json`.
 public struct SalesDocument: Sendable {
-    public var entries: [SalesEntry]
+    public var entries: [QBEntry]
 
     /// Every customer and item the document names (to look up, and add when missing).
     public func requirements(itemType: ListRequirement.ItemType, itemAccount: String, itemAccountType: String) -> [ListRequirement] {
@@ -18,6 +18,10 @@ public struct SalesDocument: Sendable {
                 items += t.itemNames
             case .payment(let p):
                 customers.append(p.customer)
+            case .refund(let r):
+                customers.append(r.customer)
+            case .transfer, .journalEntry, .deletion:
+                break
             }
         }
         var seen = Set<String>()

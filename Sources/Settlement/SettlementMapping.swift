@@ -81,7 +81,10 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
     public var customer: String
     /// A customer per marketplace name (`Amazon.co.uk` → `Amazon UK Summary`).
     public var customerByMarketplace: [String: String]
+    /// Where receipts deposit and refunds are paid from (a Bank or OtherCurrentAsset account).
     public var depositAccount: String
+    /// When set, the payout is transferred from the deposit account to this Bank account on its deposit date.
+    public var bankAccount: String?
     public var className: String?
     public var group: GroupMode
     public var fees: Bool
@@ -104,7 +107,7 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
     public var rules: [Rule]
 
     public init(
-        customer: String, customerByMarketplace: [String: String] = [:], depositAccount: String, className: String? = nil,
+        customer: String, customerByMarketplace: [String: String] = [:], depositAccount: String, bankAccount: String? = nil, className: String? = nil,
         group: GroupMode = .channel, fees: Bool = true, missing: MissingListPolicy = .create, salesTaxItem: String,
         facilitatorTaxItem: String, unmappedItem: String, skuItem: ItemSpec, skus: [String: String] = [:],
         items: [String: ItemSpec], accounts: [String: String], rules: [Rule]
@@ -112,6 +115,7 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
         self.customer = customer
         self.customerByMarketplace = customerByMarketplace
         self.depositAccount = depositAccount
+        self.bankAccount = bankAccount
         self.className = className
         self.group = group
         self.fees = fees
@@ -145,7 +149,20 @@ public struct SettlementMapping: Sendable, Codable, Equatable {
             if name.count > 31 { out.append("accounts.\(name): QuickBooks account names have at most 31 characters") }
             if name.contains(":") { out.append("accounts.\(name): ':' separates sub-accounts; use a plain name") }
         }
-        if accounts[depositAccount] == nil { out.append("depositAccount: '\(depositAccount)' is not in accounts") }
+        if let type = accounts[depositAccount] {
+            if !["Bank", "OtherCurrentAsset"].contains(type) {
+                out.append("depositAccount: '\(depositAccount)' is \(type); credit memos are refunded from it, so it must be a Bank or OtherCurrentAsset account")
+            }
+        } else {
+            out.append("depositAccount: '\(depositAccount)' is not in accounts")
+        }
+        if let bankAccount {
+            if let type = accounts[bankAccount], type != "Bank" { out.append("bankAccount: '\(bankAccount)' is \(type), not a Bank account") }
+            if bankAccount == depositAccount { out.append("bankAccount: the payout cannot be transferred to the deposit account itself") }
+            if bankAccount.isEmpty || bankAccount.count > 31 || bankAccount.contains(":") {
+                out.append("bankAccount: an account name has 1 to 31 characters and no ':'")
+            }
+        }
         if customer.isEmpty || customer.count > 41 { out.append("customer: a customer name has 1 to 41 characters") }
         for (marketplace, name) in customerByMarketplace where name.isEmpty || name.count > 41 {
             out.append("customerByMarketplace.\(marketplace): a customer name has 1 to 41 characters")
@@ -222,6 +239,7 @@ struct PartialMapping: Decodable {
     var customer: String?
     var customerByMarketplace: [String: String]?
     var depositAccount: String?
+    var bankAccount: String?
     var className: String?
     var group: SettlementMapping.GroupMode?
     var fees: Bool?
@@ -236,7 +254,7 @@ struct PartialMapping: Decodable {
     var rules: [SettlementMapping.Rule]?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case customer, customerByMarketplace, depositAccount, className, group, fees, missing, salesTaxItem, facilitatorTaxItem
+        case customer, customerByMarketplace, depositAccount, bankAccount, className, group, fees, missing, salesTaxItem, facilitatorTaxItem
         case unmappedItem, skuItem, skus, items, accounts, rules
     }
 
@@ -245,6 +263,7 @@ struct PartialMapping: Decodable {
         if let customer { m.customer = customer }
         if let customerByMarketplace { m.customerByMarketplace = customerByMarketplace }
         if let depositAccount { m.depositAccount = depositAccount }
+        if let bankAccount { m.bankAccount = bankAccount }
         if let className { m.className = className }
         if let group { m.group = group }
         if let fees { m.fees = fees }

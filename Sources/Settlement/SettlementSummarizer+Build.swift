@@ -24,10 +24,8 @@ extension SettlementSummarizer {
             build.add(family: .adjustments, group: "", lines: adjustmentLines, rows: adjustmentRows, date: end, groupIndex: 0)
         }
         let summary = build.summary(source: source, unmapped: unmapped.values.sorted { $0.firstLine < $1.firstLine })
-        guard summary.reconciles else {
-            throw SettlementError(
-                line: 0,
-                "internal check failed: the transactions net to \(Cents.format(summary.postedCents)), not the deposit \(Cents.format(header.totalCents)); nothing was enqueued")
+        if let problem = summary.bookProblems.first {
+            throw SettlementError(line: 0, "internal check failed: \(problem); nothing was enqueued")
         }
         return summary
     }
@@ -148,17 +146,46 @@ struct SummaryBuild {
         for requirement in usedItems.values {
             if case .item(_, let account) = requirement.kind { accountNames.insert(account) }
         }
-        if transactions.contains(where: { $0.transaction.kind == .salesReceipt }) { accountNames.insert(mapping.depositAccount) }
-        var requirements = accountNames.sorted().map { ListRequirement(name: $0, kind: .account(type: mapping.accounts[$0] ?? "OtherCurrentAsset")) }
+        if !transactions.isEmpty { accountNames.insert(mapping.depositAccount) }
+        if transfer() != nil, let bank = mapping.bankAccount { accountNames.insert(bank) }
+        var requirements = accountNames.sorted().map { name in
+            ListRequirement(name: name, kind: .account(type: mapping.accounts[name] ?? (name == mapping.bankAccount ? "Bank" : "OtherCurrentAsset")))
+        }
         if !transactions.isEmpty { requirements.append(ListRequirement(name: mapping.customer(forMarketplace: header.marketplace), kind: .customer)) }
         return requirements + usedItems.values.sorted { $0.name < $1.name }
     }
 
     mutating func summary(source: String, unmapped: [SettlementSummary.Unmapped]) -> SettlementSummary {
         let requirements = requirements()
-        return SettlementSummary(
-            header: header, source: source, mappingGroup: mapping.group, transactions: transactions, requirements: requirements,
-            unmapped: unmapped, shortenedSKUs: shortened)
+        var summary = SettlementSummary(
+            header: header, source: source, mappingGroup: mapping.group, depositAccount: mapping.depositAccount,
+            bankAccount: mapping.bankAccount, transactions: transactions, requirements: requirements, unmapped: unmapped,
+            shortenedSKUs: shortened)
+        summary.refunds = transactions.compactMap { refund(of: $0.transaction) }
+        summary.transfer = transfer()
+        return summary
+    }
+
+    /// A credit memo refunded at once, in full, from the deposit account: the customer's A/R balance comes
+    /// back to where it was, and the money leaves the account it came into.
+    func refund(of memo: QBTransaction) -> QBRefund? {
+        guard memo.kind == .creditMemo, let key = memo.planKey else { return nil }
+        return QBRefund(
+            customer: memo.customer, refundFrom: mapping.depositAccount, txnDate: memo.txnDate, refNumber: memo.refNumber,
+            memo: "Refund of credit memo \(memo.refNumber ?? ""): \(memo.memo ?? "")",
+            applications: [.init(txnID: TxnIDPlaceholder.make(key), amountCents: memo.totalCents)])
+    }
+
+    /// The payout into the bank account (when the mapping names one), on the deposit date, for total-amount;
+    /// a negative payout goes the other way and a zero one posts none.
+    func transfer() -> QBTransfer? {
+        guard let bank = mapping.bankAccount, header.totalCents != 0 else { return nil }
+        let date = header.deposit ?? header.end ?? header.start
+        let payout = QBTransfer(
+            txnDate: date?.description, from: mapping.depositAccount, to: bank, amountCents: abs(header.totalCents),
+            memo: "Amazon settlement \(header.settlementID) payout, deposited \(date?.description ?? "?")", className: mapping.className,
+            key: RefNumbers.settlementPart(header.settlementID) + "-T")
+        return header.totalCents > 0 ? payout : payout.reversed(on: payout.txnDate ?? "", memo: payout.memo ?? "")
     }
 }
 

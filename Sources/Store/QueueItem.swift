@@ -47,6 +47,11 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
     public var label: String?
     /// The settlement it belongs to (row id in `settlements`).
     public var settlementRow: Int64?
+    /// For an undo's request (a deletion, a reversing transfer): the item it takes back out of QuickBooks.
+    public var undoes: Int64?
+    /// An undo asked for this item while QuickBooks' answer was outstanding: it is never sent again, and is
+    /// cancelled if QuickBooks turns out not to have it.
+    public var withdrawn: Bool
 
     /// An item to queue; the Store sets its user, state and dates when it is inserted.
     public init(
@@ -69,6 +74,7 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
         self.ensures = ensures
         self.addBody = addBody
         self.label = label
+        self.withdrawn = false
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -87,7 +93,7 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
             ("created_at", createdAt), ("updated_at", updatedAt), ("sent_at", sentAt), ("txn_id", txnID), ("list_id", listID),
             ("status_code", statusCode), ("status_severity", statusSeverity), ("status_message", statusMessage),
             ("response", response), ("plan_key", planKey), ("ensures", ensures), ("add_body", addBody), ("label", label),
-            ("settlement_row", settlementRow),
+            ("settlement_row", settlementRow), ("undoes", undoes), ("withdrawn", withdrawn),
         ]
     }
 

@@ -131,6 +131,20 @@ enum Schema {
                 CREATE INDEX queue_ref_number ON queue(user_id, ref_number);
                 """)
         }
+        migrator.registerMigration("v4: posting modes and undo") { db in
+            // How each settlement was posted, and its undo: the undo's requests (deletions, reversing transfers)
+            // name the item they take back out (`undoes`); an item the undo withdrew before its response came is
+            // never sent again (`withdrawn`): if QuickBooks turns out not to have it, it is cancelled.
+            try db.execute(sql: """
+                ALTER TABLE settlements ADD COLUMN mode TEXT;
+                ALTER TABLE settlements ADD COLUMN group_mode TEXT;
+                ALTER TABLE settlements ADD COLUMN undo_requested_at DATETIME;
+                ALTER TABLE settlements ADD COLUMN undone_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE queue ADD COLUMN undoes INTEGER REFERENCES queue(id) ON DELETE SET NULL;
+                ALTER TABLE queue ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX queue_undoes ON queue(undoes);
+                """)
+        }
         return migrator
     }
 }

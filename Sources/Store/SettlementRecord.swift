@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import QBModel
 
 /// A settlement enqueued for a user: its id in Amazon's report, where it came from and its payout.
 public struct SettlementRecord: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePersistableRecord {
@@ -14,9 +15,17 @@ public struct SettlementRecord: Sendable, Equatable, Codable, SnakeCaseRecord, M
     public var period: String?
     public var enqueuedAt: Date
     public var replacedAt: Date?
+    /// How it was posted (nil for settlements enqueued by qblink 0.1: receipts).
+    public var mode: PostingMode?
+    /// The group mode: channel, month, channel-month or none.
+    public var groupMode: String?
+    /// When an undo was asked for (nil when it stands as posted).
+    public var undoRequestedAt: Date?
+    /// How many times it was undone and enqueued again.
+    public var undoneCount: Int
 
     /// A settlement to enqueue; the Store sets its user and dates.
-    public init(settlementID: String, source: String, totalCents: Int, currency: String, period: String) {
+    public init(settlementID: String, source: String, totalCents: Int, currency: String, period: String, mode: PostingMode, groupMode: String) {
         self.userID = 0
         self.settlementID = settlementID
         self.source = source
@@ -24,6 +33,19 @@ public struct SettlementRecord: Sendable, Equatable, Codable, SnakeCaseRecord, M
         self.currency = currency
         self.period = period
         self.enqueuedAt = Date(timeIntervalSince1970: 0)
+        self.mode = mode
+        self.groupMode = groupMode
+        self.undoneCount = 0
+    }
+
+    /// Takes what a new enqueue of the same settlement says about it (its report, payout, modes).
+    mutating func adopt(_ other: SettlementRecord) {
+        source = other.source
+        totalCents = other.totalCents
+        currency = other.currency
+        period = other.period
+        mode = other.mode
+        groupMode = other.groupMode
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

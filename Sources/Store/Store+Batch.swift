@@ -18,8 +18,9 @@ public struct Batch: Sendable {
 
 /// What goes out for an item about to be sent.
 public enum Preparation: Sendable, Equatable {
-    /// Send this body (the item's own, or with its TxnID placeholders filled).
-    case send(String)
+    /// Send this body (the item's own, or with its TxnID placeholders filled), and look it up, should its
+    /// response be lost, with `lookupBody` (when given: filled the same way).
+    case send(String, lookupBody: String? = nil)
     /// Do not send it: it fails with this reason.
     case refuse(String)
 }
@@ -60,7 +61,8 @@ extension Store {
                 let prerequisites = try Self.prerequisites(db, of: chosen.compactMap(\.id))
                 for item in chosen {
                     switch prepare(item, prerequisites[item.id!] ?? []) {
-                    case .send(let body): batch.items.append(try Self.markSent(db, item, body: body, sessionID: sessionID, now: now))
+                    case .send(let body, let lookupBody):
+                        batch.items.append(try Self.markSent(db, item, body: body, lookupBody: lookupBody, sessionID: sessionID, now: now))
                     case .refuse(let reason): batch.refused.append(try Self.refuse(db, item, reason: reason, sessionID: sessionID, now: now))
                     }
                 }
@@ -70,13 +72,17 @@ extension Store {
         }
     }
 
-    static func markSent(_ db: Database, _ item: QueueItem, body: String, sessionID: Int64, now: Date) throws -> QueueItem {
+    static func markSent(_ db: Database, _ item: QueueItem, body: String, lookupBody: String?, sessionID: Int64, now: Date) throws -> QueueItem {
         var item = item
         if body != item.body {
             // What goes out is what is kept: a lookup or a retry sees the filled TxnIDs.
             try db.execute(literal: "UPDATE queue SET body = \(body) WHERE id = \(item.id!)")
+            item.body = body
         }
-        item.body = body
+        if let lookupBody, lookupBody != item.lookupBody {
+            try db.execute(literal: "UPDATE queue SET lookup_body = \(lookupBody) WHERE id = \(item.id!)")
+            item.lookupBody = lookupBody
+        }
         item.state = .sent
         item.sessionID = sessionID
         item.sentAt = now
@@ -128,7 +134,8 @@ extension Store {
             SELECT * FROM queue
             WHERE user_id = \(userID) AND state = \(ItemState.queued)
               AND NOT EXISTS (SELECT 1 FROM prerequisites p JOIN queue q2 ON q2.id = p.prerequisite_id
-                              WHERE p.item_id = queue.id AND q2.state != \(ItemState.done))
+                              WHERE p.item_id = queue.id AND q2.state != \(ItemState.done)
+                                AND NOT (q2.undoes IS NOT NULL AND q2.state = \(ItemState.cancelled)))
             ORDER BY id
             """)
         var chosen: [QueueItem] = []

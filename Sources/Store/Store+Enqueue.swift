@@ -143,17 +143,31 @@ struct PlanInsertion {
         if !repeated.isEmpty { throw StoreError.duplicateRefNumbers(user: userName, repeated) }
     }
 
-    /// Records the settlement, or with `replace` takes over the earlier record: cancels what QuickBooks does
-    /// not have and returns what it has or may have, by RefNumber.
+    /// Records the settlement, or takes over the earlier record: once undone, it posts afresh (the undone items
+    /// stay in the queue's history, no longer the settlement's); with `replace` the items QuickBooks does not
+    /// have are cancelled and those it has or may have are kept, by RefNumber.
     func record(_ settlement: inout SettlementRecord, replace: Bool) throws -> (row: Int64, kept: [String: Int64], replaced: Int) {
         let existing = try SettlementRecord
             .filter(Column("user_id") == userID && Column("settlement_id") == settlement.settlementID).fetchOne(db)
-        guard let existing, let row = existing.id else {
+        guard var existing, let row = existing.id else {
             settlement.userID = userID
             settlement.enqueuedAt = now
             try settlement.insert(db)
             return (settlement.id!, [:], 0)
         }
+        let status = try Store.status(db, existing)
+        if status.state == .undone {
+            try db.execute(literal: "UPDATE queue SET settlement_row = NULL WHERE settlement_row = \(row)")
+            existing.undoRequestedAt = nil
+            existing.undoneCount += 1
+            existing.enqueuedAt = now
+            existing.replacedAt = nil
+            existing.adopt(settlement)
+            try existing.update(db)
+            return (row, [:], 0)
+        }
+        if existing.undoRequestedAt != nil { throw StoreError.undoInProgress(settlement.settlementID) }
+        if status.state == .posted { throw StoreError.settlementPosted(settlement.settlementID, user: userName) }
         guard replace else {
             throw StoreError.settlementExists(settlement.settlementID, enqueuedAt: existing.enqueuedAt, counts: try Self.stateCounts(db, settlementRow: row))
         }
@@ -170,10 +184,9 @@ struct PlanInsertion {
             WHERE settlement_row = \(row) AND state IN \([ItemState.queued, ItemState.failed])
             """)
         let replaced = db.changesCount
-        try db.execute(literal: """
-            UPDATE settlements SET replaced_at = \(now), source = \(settlement.source), total_cents = \(settlement.totalCents)
-            WHERE id = \(row)
-            """)
+        existing.replacedAt = now
+        existing.adopt(settlement)
+        try existing.update(db)
         return (row, kept, replaced)
     }
 

@@ -86,8 +86,12 @@ extension Store {
                 WHERE id = \(id)
                 """)
         case .requeue(let message):
+            // Withdrawn by an undo: QuickBooks does not have it, and it is not sent again.
             try db.execute(literal: """
-                UPDATE queue SET state = \(ItemState.queued), status_message = COALESCE(\(message), status_message), updated_at = \(now)
+                UPDATE queue SET state = CASE withdrawn WHEN 1 THEN \(ItemState.cancelled) ELSE \(ItemState.queued) END,
+                  status_message = CASE withdrawn WHEN 1 THEN 'not in QuickBooks, and withdrawn by the undo of its settlement'
+                                   ELSE COALESCE(\(message), status_message) END,
+                  updated_at = \(now)
                 WHERE id = \(id)
                 """)
         }

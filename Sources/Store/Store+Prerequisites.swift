@@ -16,12 +16,21 @@ extension Store {
 
     /// Queued items waiting for a prerequisite that failed or was cancelled fail too, naming it; repeated
     /// until nothing changes, so a chain (account → item → transaction) fails all the way.
+    /// An undo's request whose transaction never reached QuickBooks (it failed, or was cancelled) is cancelled:
+    /// there is nothing to undo; one waiting only for such a cancelled request goes on.
     static func failItemsWithFailedPrerequisites(_ db: Database, userID: Int64, sessionID: Int64, now: Date) throws {
         while true {
+            try db.execute(literal: """
+                UPDATE queue SET state = \(ItemState.cancelled), status_message = 'nothing to undo: it never reached QuickBooks',
+                  updated_at = \(now)
+                WHERE user_id = \(userID) AND state = \(ItemState.queued)
+                  AND undoes IN (SELECT id FROM queue WHERE state IN \(ItemState.parked))
+                """)
             let rows = try Row.fetchAll(db, literal: """
                 SELECT p.item_id, q2.label, q2.type, q2.state, q2.status_message
                 FROM prerequisites p JOIN queue q1 ON q1.id = p.item_id JOIN queue q2 ON q2.id = p.prerequisite_id
                 WHERE q1.user_id = \(userID) AND q1.state = \(ItemState.queued) AND q2.state IN \(ItemState.parked)
+                  AND NOT (q2.undoes IS NOT NULL AND q2.state = \(ItemState.cancelled))
                 ORDER BY p.item_id, q2.id
                 """)
             if rows.isEmpty { return }

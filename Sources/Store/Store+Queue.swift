@@ -56,10 +56,20 @@ extension Store {
             guard allowed.contains(listed.item.state) else {
                 throw StoreError.invalidState(item: id, state: listed.item.state, action: action)
             }
+            let undone = try Self.isBeingUndone(db, listed.item)
+            if newState == .queued, listed.item.withdrawn || (listed.item.undoes == nil && undone) {
+                throw StoreError.withdrawn(item: id)
+            }
             // `solo` stays: an item from a message QuickBooks could not read is retried on its own.
             try db.execute(literal: "UPDATE queue SET state = \(newState), updated_at = \(now) WHERE id = \(id)")
             return try Self.listedItem(db, id: id)
         }
+    }
+
+    /// Whether the item is one of a settlement that an undo has been asked for.
+    static func isBeingUndone(_ db: Database, _ item: QueueItem) throws -> Bool {
+        guard let row = item.settlementRow else { return false }
+        return try Bool.fetchOne(db, literal: "SELECT undo_requested_at IS NOT NULL FROM settlements WHERE id = \(row)") ?? false
     }
 
     /// The items an item waits for, for display.

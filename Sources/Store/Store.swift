@@ -42,6 +42,16 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case settlementExists(String, enqueuedAt: Date, counts: [ItemState: Int])
     /// `Type:RefNumber` of transactions the user already has queued, in flight or created.
     case duplicateRefNumbers(user: String, [String])
+    case noSuchSettlement(String, user: String)
+    /// `--replace` on a settlement QuickBooks has in full.
+    case settlementPosted(String, user: String)
+    case alreadyUndoing(String)
+    /// An enqueue while its undo is still on its way.
+    case undoInProgress(String)
+    /// The settlement's transactions changed while the undo was being prepared.
+    case settlementChanged(String)
+    /// A retry of an item its settlement's undo withdrew.
+    case withdrawn(item: Int64)
 
     public var description: String {
         switch self {
@@ -63,6 +73,18 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             let total = counts.values.reduce(0, +)
             let parts = ItemState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }
             return "settlement \(id) was already enqueued for this user on \(at.formatted(.iso8601)): \(counts[.done] ?? 0) of its \(total) transactions are done (\(parts.joined(separator: ", "))). Use --replace to replace the ones not yet sent."
+        case .noSuchSettlement(let id, let user):
+            return "no settlement \(id) was enqueued for \(user) (see 'qblink settlement list --user \(user)')"
+        case .settlementPosted(let id, let user):
+            return "settlement \(id) was already enqueued for \(user) and is posted: QuickBooks has all of it, so there is nothing to replace. To post it again (another mapping or group mode), undo it first: qblink settlement undo \(id) --user \(user)"
+        case .alreadyUndoing(let id):
+            return "settlement \(id) is already being undone (see 'qblink settlement list')"
+        case .undoInProgress(let id):
+            return "settlement \(id) is being undone; enqueue it again once the undo has gone to QuickBooks (see 'qblink settlement list')"
+        case .settlementChanged(let id):
+            return "settlement \(id) changed while its undo was prepared; run the undo again"
+        case .withdrawn(let item):
+            return "queue item \(item) belongs to a settlement being undone; it is not sent again"
         case .duplicateRefNumbers(let user, let refs):
             let shown = refs.count > 10 ? refs.prefix(10).joined(separator: ", ") + " and \(refs.count - 10) more" : refs.joined(separator: ", ")
             return "already queued or created for \(user): \(shown). Nothing was queued; use --allow-duplicates to queue them again."

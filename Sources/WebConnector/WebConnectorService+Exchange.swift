@@ -69,7 +69,10 @@ extension WebConnectorService {
         }
         let sources = prerequisites.map { TxnIDPlaceholder.Source(key: $0.planKey, queueID: $0.id, txnID: $0.txnID, label: $0.label) }
         do throws(TxnIDPlaceholder.FillError) {
-            return .send(try TxnIDPlaceholder.fill(item.body, from: sources))
+            // A deletion's lookup names the TxnID it deletes, known only now, like the deletion itself.
+            let body = try TxnIDPlaceholder.fill(item.body, from: sources)
+            guard let lookup = item.lookupBody else { return .send(body) }
+            return .send(body, lookupBody: try TxnIDPlaceholder.fill(lookup, from: sources))
         } catch {
             let named = sources.first(where: error.names)?.label ?? error.key?.description ?? "queue item \(error.queueID ?? 0)"
             return .refuse("not sent: \(named), which it applies to, has no TxnID from QuickBooks")
@@ -142,7 +145,7 @@ extension WebConnectorService {
                         outcomes[item.id!] = Self.lookupOutcome(item, rs)
                     }
                 } else if let rs = byID[String(item.id!)] {
-                    outcomes[item.id!] = item.isLookupPhase ? Self.ensureOutcome(item, rs) : Self.outcome(rs)
+                    outcomes[item.id!] = item.isLookupPhase ? Self.ensureOutcome(item, rs) : Self.outcome(rs, of: item)
                 }
             }
             return outcomes
@@ -150,54 +153,5 @@ extension WebConnectorService {
         logger.info(
             "response applied", metadata: ["session": "\(session.sessionID)", "responses": "\(response.items.count)", "progress": "\(progress)"])
         return progress
-    }
-
-    static func outcome(_ rs: QBXMLResponseItem) -> ItemOutcome {
-        let xml = rs.rets.isEmpty ? nil : rs.rets.map { $0.serialized() }.joined()
-        if rs.isError {
-            return .failed(statusCode: rs.statusCode, severity: rs.statusSeverity, message: rs.statusMessage, response: xml)
-        }
-        return .done(
-            txnID: rs.txnID, listID: rs.listID, statusCode: rs.statusCode, severity: rs.statusSeverity,
-            message: rs.statusMessage, response: xml)
-    }
-
-    /// A list lookup: found → done (with its ListID); missing → its Add goes next (policy create) or it
-    /// fails naming what is missing (policy fail); an error → failed.
-    static func ensureOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {
-        let label = item.label ?? item.planKey?.description ?? item.type
-        let missing = rs.statusCode == 1 || rs.statusCode == 500 || (!rs.isError && rs.rets.isEmpty)
-        if !missing {
-            if rs.isError { return outcome(rs) }
-            return .done(
-                txnID: nil, listID: rs.listID, statusCode: rs.statusCode, severity: rs.statusSeverity,
-                message: "\(label) exists in QuickBooks", response: rs.rets.map { $0.serialized() }.joined())
-        }
-        guard let addBody = item.addBody else {
-            return .failed(
-                statusCode: rs.statusCode, severity: rs.statusSeverity,
-                message: "\(label) does not exist in QuickBooks (missing-list policy: fail); add it in QuickBooks, then retry", response: nil)
-        }
-        let addType = (try? XMLReader.parse(addBody)).map { String($0.name.dropLast(2)) } ?? "Add"
-        return .advance(type: addType, body: addBody, message: "\(label) is not in QuickBooks yet; adding it")
-    }
-
-    static func lookupOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {
-        guard let plan = InDoubtLookup.plan(forRequestBody: item.body) else {
-            return .inDoubt(message: "qblink cannot look this request up; check QuickBooks, then retry or cancel it")
-        }
-        switch plan.outcome(of: rs) {
-        case .found(let id):
-            let isList: Bool
-            if case .fullName = plan.key { isList = true } else { isList = false }
-            return .done(
-                txnID: isList ? nil : id, listID: isList ? id : nil, statusCode: 0, severity: "Info",
-                message: "found in QuickBooks after its response was lost; not sent again",
-                response: rs.rets.map { $0.serialized() }.joined())
-        case .notFound:
-            return .requeue(message: "not found in QuickBooks after its response was lost; queued again")
-        case .unanswered(let reason):
-            return .inDoubt(message: "QuickBooks could not answer the lookup (\(reason))")
-        }
     }
 }

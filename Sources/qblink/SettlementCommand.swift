@@ -8,7 +8,7 @@ import Store
 struct SettlementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settlement", abstract: "Turn Amazon settlement reports into summary sales receipts and credit memos.",
-        subcommands: [Preview.self, EnqueueSettlement.self, Mapping.self])
+        subcommands: [Preview.self, EnqueueSettlement.self, List.self, Undo.self, Mapping.self])
 
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -45,66 +45,31 @@ struct SettlementCommand: AsyncParsableCommand {
             }
             for (summary, result) in enqueued.map({ ($0.summary, $0.result) }) {
                 let h = summary.header
-                let receipts = summary.transactions.filter { $0.transaction.kind == .salesReceipt }.count
-                let invoices = summary.transactions.filter { $0.transaction.kind == .invoice }.count
-                let memos = summary.transactions.count - receipts - invoices
-                let sales = invoices > 0 ? "\(invoices) invoice(s) with their payments" : "\(receipts) sales receipt(s)"
-                print("Settlement \(h.settlementID) (\(summary.source)): queued \(sales) and \(memos) credit memo(s) for \(user), netting \(Cents.format(summary.postedCents)) \(h.currency) = the deposit.")
+                print("Settlement \(h.settlementID) (\(summary.source)): queued \(Self.describe(summary)) for \(user), moving \(summary.depositAccount) by \(Cents.format(h.totalCents)) \(h.currency) = the deposit.")
                 print("  \(result.inserted.count) queue items (lookups and additions of \(summary.requirements.count) accounts, customers and items first), \(result.shared) shared with earlier enqueues.")
                 if replace { print("  --replace: \(result.replaced) earlier item(s) cancelled, \(result.kept) already sent and kept.") }
                 if !summary.unmapped.isEmpty {
                     print("  Warning: \(summary.unmapped.count) kind(s) of amount are unmapped and post to '\(mapping.unmappedItem)' (see settlement preview).")
                 }
             }
-            print("They go to QuickBooks at the next Update Selected; follow them with 'qblink queue --user \(user)'.")
+            print("They go to QuickBooks at the next Update Selected; follow them with 'qblink settlement list --user \(user)'.")
         }
-    }
-}
 
-/// The human preview of one settlement.
-enum SettlementReport {
-    static func text(_ s: SettlementSummary) -> String {
-        let h = s.header
-        var out = "Settlement \(h.settlementID) — \(s.source)\n"
-        out += "  \(h.marketplace.isEmpty ? "" : h.marketplace + ", ")\(h.currency), \(h.start?.description ?? "?") to \(h.end?.description ?? "?"), deposit \(h.deposit?.description ?? "?"): \(Cents.format(h.totalCents))\n"
-        out += "  \(h.format.rawValue), \(h.rows) rows, grouped by \(s.mappingGroup.rawValue)\n"
-        for t in s.transactions {
-            let x = t.transaction
-            let kind = x.kind == .salesReceipt ? "Sales receipt" : x.kind == .invoice ? "Invoice" : "Credit memo"
-            out += "\n\(kind) \(x.refNumber ?? "") — \(t.family.rawValue) \(t.group) — \(x.txnDate ?? "") — \(x.customer)"
-            out += (x.depositAccount.map { " → \($0)" } ?? "") + " (\(t.rows) rows)\n"
-            var table = TextTable("  ITEM", "DESCRIPTION", "QTY", "AMOUNT")
-            for line in x.lines {
-                table.add("  " + line.item, (line.description ?? "").clipped(44), line.quantity ?? "", Cents.format(line.amountCents ?? 0))
+        /// "2 sales receipt(s) and 1 credit memo(s) (refunded), and the payout transfer".
+        static func describe(_ s: SettlementSummary) -> String {
+            var text: String
+            if s.mode == .journal {
+                text = s.journalEntry == nil ? "no journal entry (it nets to zero)" : "1 journal entry of \(s.journalEntry!.lines.count) lines"
+            } else {
+                let receipts = s.transactions.filter { $0.transaction.kind == .salesReceipt }.count
+                let invoices = s.transactions.filter { $0.transaction.kind == .invoice }.count
+                let memos = s.transactions.count - receipts - invoices
+                text = (invoices > 0 ? "\(invoices) invoice(s) with their payments" : "\(receipts) sales receipt(s)") + " and \(memos) credit memo(s)"
+                if memos > 0 { text += " with their refunds" }
             }
-            table.add("  Total", "", "", Cents.format(x.totalCents))
-            out += table.rendered + "\n"
-            if let p = s.payment(of: x) {
-                out += "  paid in full by payment \(p.refNumber ?? "") (\(Cents.format(p.totalCents))) into \(p.depositAccount ?? "?")\n"
-            }
+            if s.transfer != nil { text += ", and the payout transfer to \(s.bankAccount ?? "")" }
+            return text
         }
-        out += "\nReconciliation\n"
-        var r = TextTable("  ", "AMOUNT")
-        r.add(s.payments.isEmpty ? "  Sales receipts" : "  Invoices (paid)", Cents.format(s.receiptsCents))
-        r.add("  Credit memos", Cents.format(-s.creditMemosCents))
-        r.add("  Posted (receipts − credit memos)", Cents.format(s.postedCents))
-        r.add("  Deposit (total-amount)", Cents.format(h.totalCents))
-        out += r.rendered + "\n"
-        out += s.reconciles ? "  ✓ reconciles to the cent\n" : "  ✗ DOES NOT RECONCILE (difference \(Cents.format(s.postedCents - h.totalCents)))\n"
-        if !s.unmapped.isEmpty {
-            out += "\nUNMAPPED amounts (posted to the unmapped item; add a rule to the mapping):\n"
-            for u in s.unmapped {
-                out += "  line \(u.firstLine): \(u.transactionType) / \(u.amountType) / \(u.amountDescription): \(Cents.format(u.cents)) (\(u.rows) rows)\n"
-            }
-        }
-        if !s.shortenedSKUs.isEmpty {
-            out += "\nSKUs longer than QuickBooks' 31 characters, and their item names:\n"
-            for (sku, name) in s.shortenedSKUs.sorted(by: { $0.key < $1.key }) { out += "  \(sku) → \(name)\n" }
-        }
-        let accounts = s.requirements.filter { if case .account = $0.kind { true } else { false } }.count
-        let items = s.requirements.filter { if case .item = $0.kind { true } else { false } }.count
-        out += "\nNeeds in QuickBooks (looked up first, added when missing unless the mapping says fail): \(accounts) accounts, 1 customer, \(items) items."
-        return out
     }
 }
 
@@ -121,11 +86,19 @@ struct SummaryJSON: Encodable {
     var rows: Int
     var totalAmount: String
     var group: String
+    var mode: String
     var transactions: [TransactionJSON]
+    var refunds: [QBRefund]
+    var transfer: QBTransfer?
+    var journalEntry: QBJournalEntry?
     var receipts: String
     var creditMemos: String
     var posted: String
     var reconciles: Bool
+    /// Why it does not reconcile in the books (empty when it does).
+    var problems: [String]
+    /// Each account's change once posted (debit positive), Accounts Receivable last.
+    var books: [BookJSON]
     var unmapped: [SettlementSummary.Unmapped]
     var shortenedSKUs: [String: String]
     var requirements: [String]
@@ -141,6 +114,12 @@ struct SummaryJSON: Encodable {
         var memo: String?
         var total: String
         var lines: [LineJSON]
+    }
+
+    struct BookJSON: Encodable {
+        var account: String
+        var type: String
+        var change: String
     }
 
     struct LineJSON: Encodable {
@@ -163,7 +142,13 @@ struct SummaryJSON: Encodable {
         rows = h.rows
         totalAmount = Cents.format(h.totalCents)
         group = s.mappingGroup.rawValue
-        transactions = s.transactions.map { t in
+        mode = s.mode.rawValue
+        refunds = s.mode == .journal ? [] : s.refunds
+        transfer = s.transfer
+        journalEntry = s.journalEntry
+        problems = s.bookProblems
+        books = s.books.map { BookJSON(account: $0.account, type: $0.type, change: Cents.format($0.cents)) }
+        transactions = s.mode == .journal ? [] : s.transactions.map { t in
             TransactionJSON(
                 kind: t.transaction.kind.rawValue, role: t.family.rawValue, group: t.group, refNumber: t.transaction.refNumber,
                 txnDate: t.transaction.txnDate, customer: t.transaction.customer, depositAccount: t.transaction.depositAccount,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Posting
+import QBModel
 import Settlement
 
 /// Options shared by `settlement preview` and `settlement enqueue`: which reports, which mapping.
@@ -14,13 +15,8 @@ struct SettlementInput: ParsableArguments {
     @Option(help: "Group transactions by channel (AFN and MFN apart), month, channel-month, or none.")
     var group: SettlementMapping.GroupMode?
 
-    @Option(name: .customLong("as"), help: "Post each group as a sales receipt, or as an invoice plus its payment into the deposit account.")
-    var postAs: PostAs = .receipt
-
-    enum PostAs: String, ExpressibleByArgument {
-        case receipt
-        case invoice
-    }
+    @Option(name: .customLong("as"), help: "Post each group as a sales receipt, as an invoice plus its payment into the deposit account, or the whole settlement as one journal entry.")
+    var postAs: PostingMode = .receipts
 
     @Option(help: ArgumentHelp("With a folder: the first settlement-end-date to take (YYYY-MM-DD).", valueName: "date"))
     var from: String?
@@ -51,7 +47,7 @@ struct SettlementInput: ParsableArguments {
         let summaries = try SettlementReports.read(
             path: path, from: try from.map { try day($0, "--from") }, to: try to.map { try day($0, "--to") }, mapping: try mapping(),
             progress: showProgress ? Self.showProgress : nil)
-        return summaries.map { postAs == .invoice ? $0.asInvoices() : $0 }
+        return summaries.map { $0.posted(as: postAs) }
     }
 
     func day(_ text: String, _ option: String) throws -> DayDate {
@@ -67,3 +63,4 @@ struct SettlementInput: ParsableArguments {
 }
 
 extension SettlementMapping.GroupMode: ExpressibleByArgument {}
+extension PostingMode: ExpressibleByArgument {}

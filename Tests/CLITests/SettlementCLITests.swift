@@ -65,7 +65,7 @@ struct SettlementCLITests: CLISuite {
         #expect(again.stderr.contains("already enqueued") && again.stderr.contains("--replace"))
         let replaced = try qblink("settlement", "enqueue", path, "--user", "amazon", "--replace")
         #expect(replaced.status == 0, "\(replaced.stderr)")
-        #expect(replaced.stdout.contains("4 earlier item(s) cancelled, 0 already sent and kept"))
+        #expect(replaced.stdout.contains("6 earlier item(s) cancelled, 0 already sent and kept"))  // 4 transactions, 2 refunds
         let json = try JSONSerialization.jsonObject(with: Data(try qblink("queue", "--json", "--state", "queued").stdout.utf8)) as? [[String: Any]]
         #expect(json?.contains { $0["type"] as? String == "CustomerQuery" } == true)
         #expect(json?.filter { $0["type"] as? String == "SalesReceiptAdd" }.count == 2)

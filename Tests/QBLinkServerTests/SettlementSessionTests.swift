@@ -29,7 +29,15 @@ import Testing
 
     /// Receipts minus credit memos, in QuickBooks.
     func net(_ qb: FakeQuickBooks) -> Int {
-        qb.transactions.reduce(0) { $0 + ($1.type == "CreditMemo" ? -$1.totalCents : $1.totalCents) }
+        qb.transactions.reduce(0) { $0 + ($1.type == "CreditMemo" ? -$1.totalCents : $1.type == "SalesReceipt" ? $1.totalCents : 0) }
+    }
+
+    /// The books after posting: the deposit account holds the payouts and Accounts Receivable nothing.
+    func expectBooks(_ qb: FakeQuickBooks, deposited: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(qb.balance(of: "Amazon Clearing") == deposited, sourceLocation: sourceLocation)
+        #expect(qb.accountsReceivable == 0, sourceLocation: sourceLocation)
+        #expect(qb.customerBalance("Amazon Summary") == 0, sourceLocation: sourceLocation)
+        #expect(qb.imbalance == 0, sourceLocation: sourceLocation)
     }
 
     @Test func aSettlementPostsIntoAFreshCompanyFileNettingToTheDeposit() async throws {
@@ -37,17 +45,19 @@ import Testing
         defer { h.finish() }
         let b = Self.report()
         let (summary, result) = try await enqueue(h, b)
-        #expect(result.inserted.count == summary.requirements.count + summary.transactions.count)
+        #expect(result.inserted.count == summary.requirements.count + summary.entries.count)
         let run = try await h.run()
         #expect(run.progress.last == 100)
-        #expect(run.requests.count <= 5, "a settlement should post in a handful of round trips, took \(run.requests.count)")
+        #expect(run.requests.count <= 6, "a settlement should post in a handful of round trips, took \(run.requests.count)")
         let notDone = try await h.store.items().filter { $0.state != .done }.map { "\($0.type) \($0.statusMessage ?? "")" }
         #expect(notDone.isEmpty, "\(notDone)")
         let qb = h.quickBooks
         #expect(qb.transactions(ofType: "SalesReceipt").count == summary.transactions.filter { $0.transaction.kind == .salesReceipt }.count)
         #expect(qb.transactions(ofType: "CreditMemo").count == summary.transactions.filter { $0.transaction.kind == .creditMemo }.count)
-        #expect(qb.transactions.count == summary.transactions.count)
+        #expect(qb.transactions(ofType: "ARRefundCreditCard").count == summary.refunds.count)
+        #expect(qb.transactions.count == summary.entries.count)
         #expect(net(qb) == b.totalCents)
+        expectBooks(qb, deposited: b.totalCents)
         // Every list element was made once.
         for requirement in summary.requirements {
             let type = requirement.listKind == .item ? qb.lists.first { $0.fullName == requirement.name }?.type ?? "?" : requirement.listKind.rawValue
@@ -63,6 +73,7 @@ import Testing
         #expect(second.progress.last == 100)
         #expect(qb.lists.count == before)
         #expect(net(qb) == 2 * b.totalCents)
+        expectBooks(qb, deposited: 2 * b.totalCents)
     }
 
     @Test func theFailPolicyNamesWhatIsMissingAndSendsNoTransaction() async throws {
@@ -76,7 +87,7 @@ import Testing
         #expect(h.quickBooks.transactions.isEmpty)
         #expect(h.quickBooks.lists.count == 2)  // only what the harness seeded
         let failed = try await h.store.items(state: .failed)
-        #expect(failed.count == summary.requirements.count + summary.transactions.count)
+        #expect(failed.count == summary.requirements.count + summary.entries.count)
         let receipt = try #require(failed.first { $0.type == "SalesReceiptAdd" })
         #expect(receipt.statusMessage?.contains("customer 'Amazon Summary' does not exist in QuickBooks") == true)
         #expect(receipt.attempts == 0)
@@ -92,7 +103,8 @@ import Testing
         #expect(adjustments.state == .failed)
         #expect(adjustments.attempts == 0)
         #expect(adjustments.statusMessage?.contains("item 'Amazon Advertising'") == true)
-        #expect(h.quickBooks.transactions.count == summary.transactions.count - 1)
+        // The adjustments (a credit memo) and its refund are held back; everything else posts.
+        #expect(h.quickBooks.transactions.count == summary.entries.count - 2)
         #expect(!h.quickBooks.transactions.contains { $0.refNumber == adjustments.refNumber })
     }
 
@@ -105,18 +117,23 @@ import Testing
             Issue.record("a second enqueue was accepted")
         } catch let error as PostingError {
             #expect("\(error)".contains("already enqueued"))
-            #expect("\(error)".contains("0 of its \(summary.transactions.count) transactions are done"))
+            #expect("\(error)".contains("0 of its \(summary.entries.count) transactions are done"))
         }
         // Nothing sent yet: --replace replaces every transaction.
         let (_, replaced) = try await enqueue(h, Self.report(), replace: true)
-        #expect(replaced.replaced == summary.transactions.count)
+        #expect(replaced.replaced == summary.entries.count)
         #expect(replaced.kept == 0)
         _ = try await h.run()
-        #expect(h.quickBooks.transactions.count == summary.transactions.count)
-        // Everything sent: --replace keeps them all, and nothing is posted twice.
-        let (_, again) = try await enqueue(h, Self.report(), replace: true)
-        #expect(again.kept == summary.transactions.count)
+        #expect(h.quickBooks.transactions.count == summary.entries.count)
+        // Everything sent: --replace has nothing to replace and says to undo first; nothing is posted twice.
+        do {
+            try await enqueue(h, Self.report(), replace: true)
+            Issue.record("--replace was accepted on a posted settlement")
+        } catch let error as PostingError {
+            #expect("\(error)".contains("is posted") && "\(error)".contains("qblink settlement undo 21871512981 --user amazon"))
+        }
         _ = try await h.run()
-        #expect(h.quickBooks.transactions.count == summary.transactions.count)
+        #expect(h.quickBooks.transactions.count == summary.entries.count)
+        expectBooks(h.quickBooks, deposited: Self.report().totalCents)
     }
 }

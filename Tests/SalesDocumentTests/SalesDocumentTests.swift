@@ -82,7 +82,7 @@ import Testing
             "$[3].pays[0]: no invoice with RefNumber 'INV-9' comes before this payment in the file",
             "$[3].pays[1]: name the invoice by refNumber (an invoice in this file) or by txnID (one already in QuickBooks)",
             "$[4].type: 'refund' is not one of invoice, payment, salesReceipt, creditMemo",
-            "$[5].notes: unknown field for a creditMemo (expected: billAddress, class, customer, date, dueDate, lines, memo, refNumber, shipAddress, terms, type)",
+            "$[5].notes: unknown field for a creditMemo (expected: billAddress, class, customer, date, dueDate, lines, memo, refNumber, refund, shipAddress, terms, type)",
             "$[5].lines[0].colour: unknown field for a line (expected: item, description, quantity, rate, amount, salesTaxCode, class)",
             "$[7].refNumber: 'R1' is already the RefNumber of $[6]",
             "$[8].pays[0]: invoice 'R1' is for 'Jane', not 'Bob'",
@@ -119,6 +119,7 @@ import Testing
                 var auto = p
                 auto.applications = []
                 bodies.append(QBRequestWriter.payment(auto))
+            default: bodies.append(QBRequestWriter.body(of: entry))
             }
         }
         for r in doc.requirements(itemType: .service, itemAccount: "Sales", itemAccountType: "Income") { bodies += [r.queryBody, r.addBody] }

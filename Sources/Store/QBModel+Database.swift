@@ -9,3 +9,6 @@ extension PlanKey: DatabaseValueConvertible {
         String.fromDatabaseValue(dbValue).flatMap(PlanKey.init)
     }
 }
+
+/// Posting modes are stored as their raw value, `receipt`.
+extension PostingMode: DatabaseValueConvertible {}
