@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "QBModel", "QBXML"]),
         .testTarget(name: "PostingTests", dependencies: ["Posting", "Store", "QBModel", "QBXML", "Settlement", "SalesDocument", "QBLinkTestSupport"]),
         .testTarget(name: "SalesDocumentTests", dependencies: ["SalesDocument", "QBModel", "QBXML", "XMLKit", "Settlement", "QBLinkTestSupport"]),
-        .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBXML", "XMLKit", "QBLinkTestSupport"]),
+        .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBModel", "QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Posting
+import QBModel
 import Settlement
 import Store
 
@@ -29,10 +30,18 @@ extension SettlementCommand {
                 let state = s.reason.map { "\(s.state.rawValue): \($0)".clipped(70) } ?? s.state.rawValue
                 table.add(
                     r.settlementID, s.userName, r.period ?? "", "\(Cents.format(r.totalCents)) \(r.currency ?? "")",
-                    "\((r.mode ?? .receipts).rawValue)s, \(r.groupMode ?? "channel")" + (r.undoneCount > 0 ? " (undone \(r.undoneCount)×)" : ""),
+                    "\(Self.describe(r.mode ?? .receipts)), \(r.groupMode ?? "channel")" + (r.undoneCount > 0 ? " (undone \(r.undoneCount)×)" : ""),
                     state)
             }
             print(table.rendered)
+        }
+
+        static func describe(_ mode: PostingMode) -> String {
+            switch mode {
+            case .receipts: "receipts"
+            case .invoices: "invoices"
+            case .journal: "journal"
+            }
         }
     }
 

@@ -124,4 +124,47 @@ struct SettlementCLITests: CLISuite {
         let mapping = try qblink("settlement", "mapping")
         #expect(mapping.stdout.contains("\"customer\" : \"Amazon Summary\""))
     }
+
+    @Test func previewShowsTheBooksAndAJournalEntry() throws {
+        defer { folder.remove() }
+        let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
+        let config = folder.path("bank.json")
+        try #"{"bankAccount": "Checking"}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let text = try qblink("settlement", "preview", path, "--config", config)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("refunded at once, in full, from Amazon Clearing by refund 0A1PQFF9-R1"))
+        #expect(text.stdout.contains("Payout transfer 2024-11-08"))
+        #expect(text.stdout.contains("The books: what each account will show once it is posted"))
+        #expect(text.stdout.contains("Accounts Receivable"))
+        #expect(text.stdout.contains("debits − credits 0.00; Accounts Receivable 0.00; Amazon Clearing 0.00; Checking "))
+        let json = try qblink("settlement", "preview", path, "--as", "journal", "--json")
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]).first
+        #expect(parsed?["mode"] as? String == "journal")
+        #expect((parsed?["problems"] as? [String])?.isEmpty == true)
+        let books = try #require(parsed?["books"] as? [[String: Any]])
+        #expect(books.last?["account"] as? String == "Accounts Receivable" && books.last?["change"] as? String == "0.00")
+        let journal = try #require(parsed?["journalEntry"] as? [String: Any])
+        #expect((journal["lines"] as? [Any])?.isEmpty == false)
+        let journalText = try qblink("settlement", "preview", path, "--as", "journal")
+        #expect(journalText.stdout.contains("Journal entry 0A1PQFF9-J1"))
+    }
+
+    @Test func listAndUndoShowWhereEachSettlementIs() throws {
+        defer { folder.remove() }
+        _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
+        #expect(try qblink("settlement", "list").stdout.contains("No settlement enqueued yet"))
+        let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
+        #expect(try qblink("settlement", "enqueue", path, "--user", "amazon", "--as", "journal", "--group", "month").status == 0)
+        let list = try qblink("settlement", "list", "--user", "amazon")
+        #expect(list.stdout.contains("21871512981") && list.stdout.contains("journal, month") && list.stdout.contains("queued"), "\(list.stdout)")
+        let undo = try qblink("settlement", "undo", "21871512981", "--user", "amazon")
+        #expect(undo.status == 0, "\(undo.stderr)")
+        #expect(undo.stdout.contains("0 deletion(s) queued for amazon; 1 transaction(s) never sent, now cancelled"), "\(undo.stdout)")
+        let json = try JSONSerialization.jsonObject(with: Data(try qblink("settlement", "list", "--json").stdout.utf8)) as? [[String: Any]]
+        #expect(json?.first?["state"] as? String == "undone" && json?.first?["postedAs"] as? String == "journal")
+        #expect(try qblink("settlement", "undo", "21871512981", "--user", "amazon").stderr.contains("already being undone"))
+        #expect(try qblink("settlement", "undo", "999", "--user", "amazon").stderr.contains("no settlement 999 was enqueued for amazon"))
+        #expect(try qblink("settlement", "enqueue", path, "--user", "amazon").status == 0)  // undone: it may go again
+        #expect(try qblink("settlement", "list").stdout.contains("receipts, channel (undone 1×)"))
+    }
 }

@@ -25,6 +25,12 @@ public enum SharedReference {
         try String(contentsOf: url(relative), encoding: .utf8)
     }
 
+    /// The real settlement reports in `settlement/samples` (empty when the reference is absent).
+    public static var settlementSamples: [String] {
+        let folder = url("settlement/samples")
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
+    }
+
     public static func bytes(_ relative: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: url(relative)))
     }

@@ -23,6 +23,10 @@ public struct WebConnectorRun: Sendable {
         case afterQuickBooksProcessed(message: Int)
         /// The Web Connector dies after receiving the n-th request message, before QuickBooks sees it.
         case beforeQuickBooksProcessed(message: Int)
+        /// QuickBooks processes the first request message holding this text, then the Web Connector dies.
+        case afterQuickBooksProcessedMessage(containing: String)
+        /// The Web Connector dies on receiving the first request message holding this text.
+        case beforeQuickBooksProcessedMessage(containing: String)
     }
 
     public static func run(
@@ -52,8 +56,16 @@ public struct WebConnectorRun: Sendable {
                 run.crashed = true
                 return run
             }
+            if case .beforeQuickBooksProcessedMessage(let text) = crash, request.contains(text) {
+                run.crashed = true
+                return run
+            }
             let answer = quickBooks.process(request)
             if case .afterQuickBooksProcessed(let n) = crash, n == round {
+                run.crashed = true
+                return run
+            }
+            if case .afterQuickBooksProcessedMessage(let text) = crash, request.contains(text) {
                 run.crashed = true
                 return run
             }

@@ -61,4 +61,12 @@ import Testing
         // Free-form maps take any key.
         #expect(message(#"{"skus": {"ANY-SKU": "Item"}, "customerByMarketplace": {"Amazon.de": "Amazon DE"}}"#) == "")
     }
+
+    @Test func theBankAndDepositAccountsMustBeTheRightKind() {
+        #expect(message(#"{"bankAccount": "Checking"}"#) == "")
+        #expect(message(#"{"bankAccount": "Checking", "accounts": {"Checking": "Income"}}"#).contains("bankAccount: 'Checking' is Income, not a Bank account"))
+        #expect(message(#"{"bankAccount": "Amazon Clearing"}"#).contains("cannot be transferred to the deposit account itself"))
+        #expect(message(#"{"depositAccount": "Amazon Sales"}"#).contains("depositAccount: 'Amazon Sales' is Income; credit memos are refunded from it"))
+        #expect(message(#"{"bankAcount": "Checking"}"#) == "$.bankAcount: unknown key; did you mean 'bankAccount'?")
+    }
 }

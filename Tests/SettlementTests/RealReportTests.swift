@@ -24,10 +24,7 @@ import Testing
         return NSDecimalNumber(decimal: value * 100).intValue
     }
 
-    static var samples: [String] {
-        let folder = SharedReference.url("settlement/samples")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".txt") }.sorted()
-    }
+    static var samples: [String] { SharedReference.settlementSamples }
 
     @Test(.enabled(if: SharedReference.isAvailable, SharedReference.skipReason), arguments: samples)
     func everyRealReportReconcilesInEveryGroupMode(name: String) throws {

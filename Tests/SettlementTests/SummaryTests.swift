@@ -1,5 +1,6 @@
 import Foundation
 import QBLinkTestSupport
+import QBModel
 import QBXML
 import Settlement
 import Testing
@@ -227,9 +228,107 @@ import Testing
         for s in summaries {
             for r in s.requirements { bodies += [r.queryBody, r.addBody] }
             bodies += s.transactions.map { QBRequestWriter.add($0.transaction) }
+            // Every posting mode, with the payout transferred, and what undoes them and looks them up.
+            var withBank = s
+            withBank.bankAccount = "Checking"
+            withBank.transfer = QBTransfer(txnDate: "2024-10-25", from: s.depositAccount, to: "Checking", amountCents: 100, memo: "payout")
+            for mode in PostingMode.allCases {
+                for entry in withBank.posted(as: mode).entries {
+                    let body = QBRequestWriter.body(of: entry)
+                    bodies.append(body)
+                    if let lookup = InDoubtLookup.plan(forRequestBody: body) { bodies.append(lookup.queryRequestBody) }
+                }
+            }
+        }
+        for type in TransactionType.allCases where type.isDeletable {
+            let deletion = QBRequestWriter.body(of: .deletion(QBTxnDel(type: type, txnID: "1A-1700000001")))
+            bodies += [deletion, InDoubtLookup.plan(forRequestBody: deletion)!.queryRequestBody]
         }
         let message = QBXMLRequestMessage.build(
             version: QBXMLVersion("13.0")!, requests: bodies.enumerated().map { (String($0.offset + 1), $0.element) })
         try SchemaCheck.validate(message)
+    }
+
+    /// A report with sales, refunds, fees, a reserve and advertising, for the books.
+    static func mixed(total: Int? = nil) -> ReportBuilder {
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 6899, tax: 630, fba: -584, channel: "AFN", posted: (2024, 10, 28))
+        b.order("SKU-B", cents: 2500, shipping: 499, channel: "MFN", posted: (2024, 11, 2))
+        b.refund("SKU-A", cents: 2000, posted: (2024, 11, 3))
+        b.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -1500)
+        b.other("ServiceFee", "Cost of Advertising", "TransactionTotalAmount", cents: -999)
+        return b
+    }
+
+    @Test(arguments: PostingMode.allCases)
+    func theBooksBalanceWithAROfZeroAndThePayoutInTheDepositAccount(mode: PostingMode) throws {
+        for group in SettlementMapping.GroupMode.allCases {
+            for bank in [nil, "Checking"] {
+                let b = Self.mixed()
+                let s = try summarize(b) { $0.group = group; $0.bankAccount = bank }.posted(as: mode)
+                let books = s.ledger
+                #expect(books.imbalance == 0 && books.accountsReceivable == 0, "\(mode) \(group)")
+                #expect(books.customers.values.allSatisfy { $0 == 0 })
+                #expect(books.change(of: "Amazon Clearing") == (bank == nil ? Self.paid(b) : 0), "\(mode) \(group)")
+                if let bank { #expect(books.change(of: bank) == Self.paid(b)) }
+                #expect(s.bookProblems.isEmpty, "\(s.bookProblems)")
+                // Income, fees and reserves land where the mapping says, whatever the posting mode.
+                #expect(books.change(of: "Amazon Reserved Balances") == 1500)
+                #expect(books.change(of: "Amazon Advertising") == 999)
+                #expect(books.change(of: "Amazon Sales") == -(6899 - 2000 + 2500 + 499))  // sold, less the refund
+            }
+        }
+    }
+
+    @Test func everyCreditMemoIsRefundedInFullFromTheDepositAccount() throws {
+        let s = try summarize(Self.mixed())
+        let memos = s.transactions.filter { $0.transaction.kind == .creditMemo }.map(\.transaction)
+        #expect(!memos.isEmpty && s.refunds.count == memos.count)
+        for memo in memos {
+            let refund = try #require(s.refund(of: memo))
+            #expect(refund.refundFrom == "Amazon Clearing" && refund.customer == memo.customer && refund.refNumber == memo.refNumber)
+            #expect(refund.applications == [.init(txnID: TxnIDPlaceholder.make(memo.planKey!), amountCents: memo.totalCents)])
+        }
+        // Each refund follows its memo.
+        let kinds = s.entries.map { entry -> String in
+            switch entry {
+            case .transaction(let t): t.kind.rawValue
+            case .refund: "Refund"
+            default: "other"
+            }
+        }
+        for (i, kind) in kinds.enumerated() where kind == "CreditMemo" { #expect(kinds[i + 1] == "Refund") }
+    }
+
+    @Test func aNegativePayoutTransfersTheOtherWayAndAZeroOneNotAtAll() throws {
+        var negative = ReportBuilder()
+        negative.order("SKU-A", cents: 1000, commission: -300)
+        negative.other("ServiceFee", "Cost of Advertising", "TransactionTotalAmount", cents: -5000)
+        let s = try summarize(negative) { $0.bankAccount = "Checking" }
+        let transfer = try #require(s.transfer)
+        #expect(s.header.totalCents == -4300)
+        #expect(transfer.from == "Checking" && transfer.to == "Amazon Clearing" && transfer.amountCents == 4300)
+        #expect(s.ledger.change(of: "Checking") == -4300 && s.ledger.change(of: "Amazon Clearing") == 0)
+        var zero = ReportBuilder()
+        zero.order("SKU-A", cents: 1000, commission: 0)
+        zero.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -1000)
+        let z = try summarize(zero) { $0.bankAccount = "Checking" }
+        #expect(z.header.totalCents == 0 && z.transfer == nil && z.bookProblems.isEmpty)
+        #expect(z.requirements.contains { $0.name == "Checking" } == false)
+    }
+
+    @Test func aJournalEntryNamesEachCategoryAndNeedsOnlyAccounts() throws {
+        let s = try summarize(Self.mixed()).asJournal()
+        let j = try #require(s.journalEntry)
+        #expect(j.debitCents == j.creditCents)
+        #expect(j.refNumber == "0A1PQFF9-J1" && j.txnDate == "2024-11-06")
+        let deposit = try #require(j.lines.first)
+        #expect(deposit.account == "Amazon Clearing" && deposit.isDebit && deposit.amountCents == Self.paid(Self.mixed()))
+        let memos = j.lines.compactMap(\.memo)
+        #expect(memos.contains { $0.hasSuffix("orders AFN: sales") } && memos.contains { $0.hasSuffix("refunds AFN: refunds") })
+        #expect(memos.contains { $0.hasSuffix(": Amazon FBA Fees") } && memos.contains { $0.hasSuffix("adjustments settlement: Amazon Reserve") })
+        #expect(j.lines.allSatisfy { $0.account != "Accounts Receivable" && $0.amountCents > 0 })
+        #expect(s.requirements.allSatisfy { if case .account = $0.kind { true } else { false } })
+        #expect(s.entries.count == 1 && s.refunds.isEmpty && s.payments.isEmpty)
     }
 }
