@@ -112,6 +112,9 @@ public struct SettlementSummary: Sendable, Codable {
         if mode != .journal && postedCents != header.totalCents {
             problems.append("receipts minus credit memos are \(Cents.format(postedCents)), not the deposit \(Cents.format(header.totalCents))")
         }
+        for line in self.books where ["AccountsReceivable", "AccountsPayable"].contains(line.type) && line.account != Ledger.accountsReceivable {
+            problems.append("\(line.account) is an \(line.type) account: a settlement posts no A/R or A/P line; map its amounts elsewhere")
+        }
         let invoices = transactions.filter { $0.transaction.kind == .invoice }.reduce(0) { $0 + $1.transaction.totalCents }
         if payments.reduce(0, { $0 + $1.totalCents }) != invoices { problems.append("the invoices are not paid in full") }
         return problems

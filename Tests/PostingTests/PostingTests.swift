@@ -122,4 +122,32 @@ import Testing
         }
         #expect(try await store.items().isEmpty)
     }
+
+    @Test func aPlanWhosePostingsDoNotBalanceIsRefusedSayingWhich() async throws {
+        defer { folder.remove() }
+        try await user()
+        var b = ReportBuilder()
+        b.order("SKU-A", cents: 5000)
+        b.refund("SKU-A", cents: 1000)
+        var summary = try Settlement.summarize(Array(b.v2().utf8), source: "r.txt")
+        summary.refunds = []  // the credit memo would stay open on A/R
+        do {
+            try await Posting.enqueue(settlements: [summary], missing: .create, userName: "amazon", store: store)
+            Issue.record("an enqueue that leaves A/R open was accepted")
+        } catch let error as PostingError {
+            #expect(error.description.contains("r.txt: would not balance in the books"))
+            #expect(error.description.contains("Accounts Receivable would change by -8.80"))
+            #expect(error.description.contains("Amazon Clearing would change by 42.50, not 33.70"))
+        }
+        var r = ReportBuilder()
+        r.order("SKU-A", cents: 5000)
+        r.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -1000)
+        let reserved = try Settlement.summarize(Array(r.v2().utf8), source: "r.txt", mapping: .standard)
+        var onAR = reserved
+        onAR.requirements = reserved.requirements.map { req in
+            req.name == "Amazon Reserved Balances" ? ListRequirement(name: req.name, kind: .account(type: "AccountsReceivable")) : req
+        }
+        #expect(onAR.asJournal().bookProblems.contains { $0.contains("Amazon Reserved Balances is an AccountsReceivable account") })
+        #expect(try await store.items().isEmpty)
+    }
 }

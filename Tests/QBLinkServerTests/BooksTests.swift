@@ -39,28 +39,60 @@ import Testing
         #expect(qb.transactions.count == summary.entries.count, "\(what): transactions", sourceLocation: sourceLocation)
     }
 
-    static func summary(_ bytes: [UInt8], _ name: String, group: SettlementMapping.GroupMode, mode: PostingMode, bank: String?) throws -> SettlementSummary {
+    static func summary(
+        _ bytes: [UInt8], _ name: String, group: SettlementMapping.GroupMode, mode: PostingMode, bank: String?, fees: Bool = true
+    ) throws -> SettlementSummary {
         var mapping = SettlementMapping.standard
         mapping.group = group
         mapping.bankAccount = bank
+        mapping.fees = fees
         return try Settlement.summarize(bytes, source: name, mapping: mapping).posted(as: mode)
+    }
+
+    /// Every group mode and posting mode, with and without a bank account, and with fees off.
+    static func everyWay(_ bytes: [UInt8], _ name: String, _ h: Harness) async throws {
+        var n = 0
+        for group in SettlementMapping.GroupMode.allCases {
+            for mode in PostingMode.allCases {
+                for (bank, fees) in [(nil, true), ("Checking", true), (nil, false)] as [(String?, Bool)] {
+                    n += 1
+                    let s = try summary(bytes, name, group: group, mode: mode, bank: bank, fees: fees)
+                    let qb = try await post(h, s, user: "u\(n)")
+                    expectBooks(qb, s, "\(name) \(group) \(mode) bank=\(bank ?? "-") fees=\(fees)")
+                }
+            }
+        }
     }
 
     @Test(.enabled(if: SharedReference.isAvailable, SharedReference.skipReason), arguments: SharedReference.settlementSamples)
     func everyRealReportBalancesInTheBooks(name: String) async throws {
         let h = try await Harness(users: [])
         defer { h.finish() }
-        let bytes = try SharedReference.bytes("settlement/samples/\(name)")
-        var n = 0
-        for group in SettlementMapping.GroupMode.allCases {
-            for mode in PostingMode.allCases {
-                for bank in [nil, "Checking"] {
-                    n += 1
-                    let s = try Self.summary(bytes, name, group: group, mode: mode, bank: bank)
-                    let qb = try await Self.post(h, s, user: "u\(n)")
-                    Self.expectBooks(qb, s, "\(name) \(group) \(mode) bank=\(bank ?? "-")")
-                }
-            }
-        }
+        try await Self.everyWay(try SharedReference.bytes("settlement/samples/\(name)"), name, h)
+    }
+
+    /// Reports of the shapes the samples may lack: Amazon charged the seller, a payout of zero.
+    static var shapes: [(String, ReportBuilder)] {
+        var negative = ReportBuilder()
+        negative.order("SKU-A", cents: 1000, commission: -300, fba: -900, channel: "AFN", posted: (2024, 10, 30))
+        negative.order("SKU-B", cents: 500, channel: "MFN", posted: (2024, 11, 2))
+        negative.refund("SKU-A", cents: 1000, posted: (2024, 11, 3))
+        negative.other("ServiceFee", "Cost of Advertising", "TransactionTotalAmount", cents: -25000)
+        negative.other("other-transaction", "other-transaction", "Successful charge", cents: 5000)
+        var zero = ReportBuilder()
+        zero.settlementID = "21871512982"
+        zero.order("SKU-A", cents: 4000, commission: 0, posted: (2024, 10, 30))
+        zero.refund("SKU-A", cents: 1000, posted: (2024, 11, 3))
+        zero.other("other-transaction", "other-transaction", "Current Reserve Amount", cents: -(4000 - 1000 + 150 - 30))
+        return [("negative", negative), ("zero", zero)]
+    }
+
+    @Test(arguments: [0, 1])
+    func negativeAndZeroSettlementsBalanceInTheBooks(shape: Int) async throws {
+        let (name, b) = Self.shapes[shape]
+        #expect(name == "negative" ? b.totalCents < 0 : b.totalCents == 0)
+        let h = try await Harness(users: [])
+        defer { h.finish() }
+        try await Self.everyWay(Array(b.v2().utf8), name, h)
     }
 }

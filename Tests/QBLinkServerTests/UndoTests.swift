@@ -138,4 +138,24 @@ import Testing
         #expect(receipt.state == .cancelled && receipt.statusMessage?.contains("withdrawn by the undo") == true)
         await #expect(throws: StoreError.self) { try await h.store.retry(id: receipt.id!) }
     }
+
+    @Test(.enabled(if: SharedReference.isAvailable, SharedReference.skipReason))
+    func aRealReportUndoneAndPostedAnotherWayLeavesTheBooksAsIfPostedOnce() async throws {
+        let name = try #require(SharedReference.settlementSamples.first { $0.hasPrefix("us_") })
+        let bytes = try SharedReference.bytes("settlement/samples/\(name)")
+        let h = try await Harness(users: [])
+        defer { h.finish() }
+        let first = try BooksTests.summary(bytes, name, group: .channel, mode: .invoices, bank: "Checking")
+        let qb = try await BooksTests.post(h, first, user: "amazon")
+        let id = first.header.settlementID
+        try await Posting.undo(settlementID: id, userName: "amazon", today: "2026-12-01", store: h.store)
+        let run = try await h.run(quickBooks: qb)
+        #expect(run.progress.last == 100, "\(run.lastErrors)")
+        #expect(qb.balances.isEmpty, "\(qb.balances)")
+        let second = try BooksTests.summary(bytes, name, group: .channelMonth, mode: .journal, bank: "Checking")
+        _ = try await BooksTests.post(h, second, user: "amazon", quickBooks: qb)
+        let fresh = try await BooksTests.post(h, second, user: "fresh")
+        #expect(qb.balances == fresh.balances)
+        #expect(try await h.store.settlements(userName: "amazon").first?.state == .posted)
+    }
 }
