@@ -18,6 +18,15 @@ import Testing
         try await h.store.settlements(userName: user).first?.state
     }
 
+    /// A harness with the report enqueued (one group, as receipts) for `amazon`, and an empty company file.
+    static func enqueued() async throws -> (Harness, FakeQuickBooks) {
+        let h = try await Harness(users: [])
+        try await h.server.addUser("amazon", password: Harness.password)
+        let s = try summary(group: .none, mode: .receipts, bank: nil)
+        try await Posting.enqueue(settlements: [s], missing: .create, userName: "amazon", store: h.store)
+        return (h, FakeQuickBooks())
+    }
+
     static func undo(_ h: Harness, user: String = "amazon") async throws -> UndoneSettlement {
         try await Posting.undo(settlementID: "21871512981", userName: user, today: "2026-12-01", store: h.store)
     }
@@ -74,12 +83,8 @@ import Testing
     }
 
     @Test func aTransactionInDoubtIsLookedUpThenDeletedIfQuickBooksHasItAndCancelledIfNot() async throws {
-        let h = try await Harness(users: [])
+        let (h, qb) = try await Self.enqueued()
         defer { h.finish() }
-        try await h.server.addUser("amazon", password: Harness.password)
-        let s = try Self.summary(group: .none, mode: .receipts, bank: nil)
-        try await Posting.enqueue(settlements: [s], missing: .create, userName: "amazon", store: h.store)
-        let qb = FakeQuickBooks()
         // Lookups and additions go through; the message with the transactions is applied by QuickBooks, but
         // its answer never comes back.
         let crashed = try await h.run(quickBooks: qb, crash: .afterQuickBooksProcessedMessage(containing: "<SalesReceiptAddRq"))
@@ -119,12 +124,8 @@ import Testing
     }
 
     @Test func aWithdrawnTransactionQuickBooksNeverGotIsCancelledNotSentAgain() async throws {
-        let h = try await Harness(users: [])
+        let (h, qb) = try await Self.enqueued()
         defer { h.finish() }
-        try await h.server.addUser("amazon", password: Harness.password)
-        let s = try Self.summary(group: .none, mode: .receipts, bank: nil)
-        try await Posting.enqueue(settlements: [s], missing: .create, userName: "amazon", store: h.store)
-        let qb = FakeQuickBooks()
         let crashed = try await h.run(quickBooks: qb, crash: .beforeQuickBooksProcessedMessage(containing: "<SalesReceiptAddRq"))
         #expect(crashed.crashed && qb.transactions.isEmpty)
         let undone = try await Self.undo(h)
