@@ -37,15 +37,18 @@ let package = Package(
         // Enqueueing: settlements, documents and request files become plans and go into the Store whole.
         .target(name: "Posting", dependencies: ["QBModel", "QBXML", "Settlement", "SalesDocument", "Store"]),
 
-        // SOAP codec and .qwc (pure) plus the session service over the Store.
+        // SOAP 1.1 envelopes of the Web Connector methods, the WSDL and .qwc documents (pure).
+        .target(name: "SOAP", dependencies: ["XMLKit"]),
+
+        // The session service over the Store.
         .target(name: "WebConnector", dependencies: [
-            "QBModel", "XMLKit", "QBXML", "Store",
+            "QBModel", "XMLKit", "QBXML", "SOAP", "Store",
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // HTTP wiring only.
         .target(name: "QBLinkServer", dependencies: [
-            "WebConnector",
+            "SOAP", "WebConnector",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -54,7 +57,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "qblink", dependencies: [
-            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "Store", "Settlement", "Posting", "SalesDocument",
+            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "SOAP", "Store", "Settlement", "Posting", "SalesDocument",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -74,10 +77,10 @@ let package = Package(
         .testTarget(name: "PostingTests", dependencies: ["Posting", "Store", "QBModel", "QBXML", "Settlement", "SalesDocument", "QBLinkTestSupport"]),
         .testTarget(name: "SalesDocumentTests", dependencies: ["SalesDocument", "QBModel", "QBXML", "XMLKit", "Settlement", "QBLinkTestSupport"]),
         .testTarget(name: "SettlementTests", dependencies: ["Settlement", "QBModel", "QBXML", "XMLKit", "QBLinkTestSupport"]),
-        .testTarget(name: "WebConnectorTests", dependencies: ["WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
+        .testTarget(name: "WebConnectorTests", dependencies: ["SOAP", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [
-            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Posting", "Settlement", "SalesDocument",
+            "QBLinkServer", "SOAP", "WebConnector", "QBModel", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Posting", "Settlement", "SalesDocument",
         ]),
     ]
 )

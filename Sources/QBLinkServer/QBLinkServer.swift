@@ -2,6 +2,7 @@ import Hummingbird
 import HTTPTypes
 import Logging
 import NIOCore
+import SOAP
 import WebConnector
 
 /// The HTTP side: wires `POST /qbwc` to the Web Connector service, publishes the WSDL and the support page.

@@ -1,6 +1,7 @@
 import Foundation
 import QBModel
 import QBXML
+import SOAP
 import Store
 import XMLKit
 

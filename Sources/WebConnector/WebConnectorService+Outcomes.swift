@@ -1,4 +1,5 @@
 import QBXML
+import SOAP
 import Store
 import XMLKit
 

@@ -1,4 +1,5 @@
 import Foundation
+import SOAP
 import Store
 
 extension WebConnectorService {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SOAP
 import Store
 
 /// The Web Connector service: decodes a SOAP call, runs it against the Store, encodes the answer and

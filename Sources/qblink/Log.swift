@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SOAP
 import Store
 import WebConnector
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SOAP
 import WebConnector
 
 struct WSDL: AsyncParsableCommand {

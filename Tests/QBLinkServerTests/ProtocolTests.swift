@@ -1,5 +1,6 @@
 import Foundation
 import QBLinkTestSupport
+import SOAP
 import Store
 import Testing
 import WebConnector

@@ -1,5 +1,6 @@
 import Foundation
 import QBLinkTestSupport
+import SOAP
 import Testing
 import WebConnector
 import XMLKit
