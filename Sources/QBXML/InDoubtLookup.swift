@@ -113,15 +113,18 @@ public struct InDoubtLookup: Sendable, Equatable {
         case unanswered(String)
     }
 
-    /// Reads QuickBooks' answer to `queryRequestBody`.
-    public func outcome(of response: QBXMLResponseItem) -> Outcome {
+    /// Reads QuickBooks' answer to `queryRequestBody`. A transaction whose TxnID is in `claimed` (it belongs to
+    /// another queue item: the same RefNumber queued twice, or the payout of an earlier posting of the same
+    /// settlement) is not this request's.
+    public func outcome(of response: QBXMLResponseItem, claimed: Set<String> = []) -> Outcome {
         // 3120: the TxnID asked for is not in the company file (a deleted transaction).
         if response.statusCode == 1 || response.statusCode == 500 || (isDeletion && response.statusCode == 3120) { return .notFound }
         if response.isError {
             return .unanswered("\(response.statusCode) \(response.statusSeverity): \(response.statusMessage)")
         }
         for ret in response.rets where matches(ret) {
-            if let id = ret.childText("TxnID") ?? ret.childText("ListID") { return .found(id: id) }
+            if let id = ret.childText("TxnID"), !claimed.contains(id) { return .found(id: id) }
+            if let id = ret.childText("ListID") { return .found(id: id) }
         }
         return .notFound
     }

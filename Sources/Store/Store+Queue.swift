@@ -72,6 +72,13 @@ extension Store {
         return try Bool.fetchOne(db, literal: "SELECT undo_requested_at IS NOT NULL FROM settlements WHERE id = \(row)") ?? false
     }
 
+    /// Which of these TxnIDs QuickBooks gave to one of the user's queue items.
+    public func claimedTxnIDs(userID: Int64, among ids: [String]) async throws -> Set<String> {
+        try await pool.read { db in
+            Set(try String.fetchAll(db, literal: "SELECT txn_id FROM queue WHERE user_id = \(userID) AND txn_id IN \(ids)"))
+        }
+    }
+
     /// The items an item waits for, for display.
     public func prerequisites(of id: Int64) async throws -> [QueueItem] {
         try await pool.read { db in

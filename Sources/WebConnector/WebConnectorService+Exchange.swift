@@ -138,12 +138,15 @@ extension WebConnectorService {
         }
         let byID = Dictionary(
             response.items.compactMap { item in item.requestID.map { ($0, item) } }, uniquingKeysWith: { first, _ in first })
+        // A transaction a lookup finds may already be another item's (the same RefNumber queued twice).
+        let found = response.items.filter { $0.requestID?.hasPrefix(Self.lookupPrefix) == true }.flatMap { $0.rets.compactMap { $0.childText("TxnID") } }
+        let claimed = found.isEmpty ? [] : try await store.claimedTxnIDs(userID: session.userID, among: found)
         let progress = try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
             var outcomes: [Int64: ItemOutcome] = [:]
             for item in inFlight {
                 if item.state == .checking {
                     if let rs = byID[Self.lookupPrefix + String(item.id!)] {
-                        outcomes[item.id!] = Self.lookupOutcome(item, rs)
+                        outcomes[item.id!] = Self.lookupOutcome(item, rs, claimed: claimed)
                     }
                 } else if let rs = byID[String(item.id!)] {
                     outcomes[item.id!] = item.isLookupPhase ? Self.ensureOutcome(item, rs) : Self.outcome(rs, of: item)

@@ -39,7 +39,7 @@ extension WebConnectorService {
         return .advance(type: addType, body: addBody, message: "\(label) is not in QuickBooks yet; adding it")
     }
 
-    static func lookupOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem) -> ItemOutcome {
+    static func lookupOutcome(_ item: QueueItem, _ rs: QBXMLResponseItem, claimed: Set<String> = []) -> ItemOutcome {
         guard let plan = InDoubtLookup.plan(forRequestBody: item.body) else {
             return .inDoubt(message: "qblink cannot look this request up; check QuickBooks, then retry or cancel it")
         }
@@ -51,7 +51,7 @@ extension WebConnectorService {
             case .unanswered(let reason): return .inDoubt(message: "QuickBooks could not answer the lookup (\(reason))")
             }
         }
-        switch plan.outcome(of: rs) {
+        switch plan.outcome(of: rs, claimed: claimed) {
         case .found(let id):
             let isList: Bool
             if case .fullName = plan.key { isList = true } else { isList = false }

@@ -124,6 +124,24 @@ import XMLKit
         #expect(h.quickBooks.count(ofListType: "Customer", named: "Delta") == 1)
     }
 
+    /// The same document queued twice on purpose (`--allow-duplicates`): the second copy's lookup finds the
+    /// first copy's receipt, which is not its own; it is sent, not taken for done.
+    @Test func aLookupNeverTakesAnotherItemsTransactionForItsOwn() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        h.quickBooks.seed("Customer", name: "Kappa")
+        try await h.enqueue([QBXMLSamples.receipt(ref: "R900", customer: "Kappa")])
+        #expect(try await h.run().progress.last == 100)
+        let second = try await h.enqueue([QBXMLSamples.receipt(ref: "R900", customer: "Kappa")])[0]
+        let lost = try await h.run(crash: .beforeQuickBooksProcessed(message: 1))
+        #expect(lost.crashed)
+        let run = try await h.run()
+        #expect(run.progress.last == 100)
+        let receipts = h.quickBooks.transactions(ofType: "SalesReceipt")
+        #expect(receipts.count == 2)
+        #expect(try await h.store.item(id: second).txnID == receipts[1].txnID)
+    }
+
     @Test func unknownTicketsAreRefusedCleanly() async throws {
         let h = try await Harness()
         defer { h.finish() }
