@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "qblink", targets: ["qblink"]),
         .executable(name: "settlement-bench", targets: ["SettlementBench"]),
+        .executable(name: "qblink-fuzz", targets: ["QBLinkFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -68,9 +69,14 @@ let package = Package(
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/QBLinkTestSupport"),
 
+        // What qblink reads from outside, as fuzz targets (pure), and the executable libFuzzer runs them in.
+        .target(name: "FuzzTargets", dependencies: ["QBModel", "QBXML", "SalesDocument", "Settlement", "SOAP"]),
+        .executableTarget(name: "QBLinkFuzz", dependencies: ["FuzzTargets"]),
+
         // Benchmark (not a test): parse and summarise a synthetic 1,000,000-row settlement report.
         .executableTarget(name: "SettlementBench", dependencies: ["Settlement"]),
 
+        .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets", "QBLinkTestSupport"]),
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "QBModel", "QBXML"]),
