@@ -76,6 +76,9 @@ let package = Package(
         // Benchmark (not a test): parse and summarise a synthetic 1,000,000-row settlement report.
         .executableTarget(name: "SettlementBench", dependencies: ["Settlement"]),
 
+        .testTarget(name: "FaultSweepTests", dependencies: [
+            "Posting", "QBModel", "QBXML", "SalesDocument", "Settlement", "Store", "XMLKit", "QBLinkTestSupport",
+        ]),
         .testTarget(name: "FuzzTargetTests", dependencies: ["FuzzTargets", "QBLinkTestSupport"]),
         .testTarget(name: "XMLKitTests", dependencies: ["XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBXMLTests", dependencies: ["QBXML", "XMLKit", "QBLinkTestSupport"]),

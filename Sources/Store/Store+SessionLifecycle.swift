@@ -11,14 +11,18 @@ public enum SessionLookup: Sendable {
 extension Store {
     /// Starts a session for an authenticated user: expires idle sessions, replaces this user's open one (its
     /// unanswered items become in doubt), and tells whether there is work.
-    public func beginSession(userID: Int64, ticket: String, now: Date = Date(), idleTimeout: TimeInterval)
+    /// - Parameter busyWithin: when the user's open session made a call this recently, another Web Connector
+    ///   is at work for the user: throws `StoreError.userBusy` (with how long to wait) instead of replacing it.
+    public func beginSession(userID: Int64, ticket: String, now: Date = Date(), idleTimeout: TimeInterval, busyWithin: TimeInterval = 0)
         async throws -> (session: Session, pending: Int)
     {
         try await pool.write { db in
             try Self.expireIdleSessions(db, now: now, idleTimeout: idleTimeout)
-            let open = try Int64.fetchAll(
-                db, literal: "SELECT id FROM sessions WHERE user_id = \(userID) AND state = \(SessionState.active)")
-            for id in open {
+            let open = try Session.fetchAll(db, literal: "SELECT * FROM sessions WHERE user_id = \(userID) AND state = \(SessionState.active)")
+            if busyWithin > 0, let latest = open.map(\.lastSeenAt).max(), now.timeIntervalSince(latest) < busyWithin {
+                throw StoreError.userBusy(retryAfter: busyWithin - now.timeIntervalSince(latest))
+            }
+            for id in open.map(\.sessionID) {
                 try Self.end(db, sessionID: id, state: .replaced, now: now)
             }
             var session = Session(ticket: ticket, userID: userID, now: now)

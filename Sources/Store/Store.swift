@@ -23,6 +23,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// SQLite's own check of the file: `["ok"]` when it is sound.
+    public func integrityCheck() async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
     /// The migrations applied to this database, oldest first.
     public func appliedMigrations() async throws -> [String] {
         try await pool.read { db in try Schema.migrator.appliedMigrations(db) }
@@ -52,6 +57,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case settlementChanged(String)
     /// A retry of an item its settlement's undo withdrew.
     case withdrawn(item: Int64)
+    /// Another Web Connector is at work for the user (a call within the last moments).
+    case userBusy(retryAfter: TimeInterval)
 
     public var description: String {
         switch self {
@@ -83,6 +90,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "settlement \(id) is being undone; enqueue it again once the undo has gone to QuickBooks (see 'qblink settlement list')"
         case .settlementChanged(let id):
             return "settlement \(id) changed while its undo was prepared; run the undo again"
+        case .userBusy(let wait):
+            return "another Web Connector is syncing this user; try again in \(Int(wait.rounded(.up))) s"
         case .withdrawn(let item):
             return "queue item \(item) belongs to a settlement being undone; it is not sent again"
         case .duplicateRefNumbers(let user, let refs):

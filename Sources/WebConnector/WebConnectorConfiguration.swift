@@ -14,11 +14,14 @@ public struct WebConnectorConfiguration: Sendable {
     public var freeAuthFailures: Int
     /// Logged SOAP calls older than this are deleted (at each successful authenticate).
     public var logRetention: TimeInterval
+    /// An authenticate while the user's open session made a call this recently answers `busy` (another Web
+    /// Connector is at work for the user) instead of replacing that session. 0: always replace.
+    public var busyWindow: TimeInterval
 
     public init(
         batchSize: Int = 50, maxBatchBytes: Int = 8 << 20, idleTimeout: TimeInterval = 30 * 60,
         clientVersion: ClientVersionPolicy = .init(), serverVersion: String = "qblink \(QBLinkVersion.current)",
-        freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400
+        freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400, busyWindow: TimeInterval = 10
     ) {
         self.batchSize = batchSize
         self.maxBatchBytes = maxBatchBytes
@@ -27,6 +30,7 @@ public struct WebConnectorConfiguration: Sendable {
         self.serverVersion = serverVersion
         self.freeAuthFailures = freeAuthFailures
         self.logRetention = logRetention
+        self.busyWindow = busyWindow
     }
 }
 

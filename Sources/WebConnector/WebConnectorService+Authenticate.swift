@@ -28,8 +28,16 @@ extension WebConnectorService {
         try await store.clearAuthFailures(name: user)
         try await store.pruneExchanges(before: now.addingTimeInterval(-configuration.logRetention))
         let ticket = SecureRandom.ticket()
-        let (session, pending) = try await store.beginSession(
-            userID: account.userID, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout)
+        let session: Session
+        let pending: Int
+        do {
+            (session, pending) = try await store.beginSession(
+                userID: account.userID, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout, busyWithin: configuration.busyWindow)
+        } catch StoreError.userBusy(let wait) {
+            // Another Web Connector is syncing this user: this one waits rather than break that session.
+            logger.info("busy: another session of the user is at work", metadata: ["user": "\(user)"])
+            return ["", "busy", String(Int(wait.rounded(.up)))]
+        }
         context.sessionID = session.id
         logger.info("authenticated", metadata: ["user": "\(user)", "session": "\(session.sessionID)", "pending": "\(pending)"])
         return [ticket, pending > 0 ? account.companyFile : "none"]

@@ -39,6 +39,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep the SOAP exchange log (qblink log) this many days.", valueName: "days"))
     var logDays = 90
 
+    @Option(help: ArgumentHelp("A Web Connector logging in while another is syncing the same user (a call within this many seconds) is told busy. 0: the newer one takes over.", valueName: "seconds"))
+    var busySeconds = 10.0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -46,6 +49,7 @@ struct Serve: AsyncParsableCommand {
         guard batch >= 1 && batch <= 1000 else { throw ValidationError("--batch must be between 1 and 1000") }
         guard sessionTimeout >= 60 else { throw ValidationError("--session-timeout must be at least 60 seconds") }
         guard logDays >= 1 else { throw ValidationError("--log-days must be at least 1") }
+        guard busySeconds >= 0 && busySeconds <= 600 else { throw ValidationError("--busy-seconds must be between 0 and 600") }
         guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
         if let minClientVersion, ClientVersionPolicy(minimum: minClientVersion).answer(for: "0") .isEmpty {
             throw ValidationError("--min-client-version '\(minClientVersion)' is not a dotted version such as 2.3.0.215")
@@ -61,7 +65,7 @@ struct Serve: AsyncParsableCommand {
             configuration: WebConnectorConfiguration(
                 batchSize: batch, maxBatchBytes: batchBytes, idleTimeout: TimeInterval(sessionTimeout),
                 clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction),
-                logRetention: TimeInterval(logDays) * 86_400),
+                logRetention: TimeInterval(logDays) * 86_400, busyWindow: busySeconds),
             logger: Logger(label: "qblink.webconnector"))
         let server = QBLinkServer(
             service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody),

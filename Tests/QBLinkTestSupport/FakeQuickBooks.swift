@@ -59,6 +59,36 @@ public final class FakeQuickBooks: @unchecked Sendable {
     /// Types of transaction QuickBooks refuses to delete (a closed period, say).
     public var refusedDeletions: Set<String> = []
 
+    /// Faults for the sweep: whole messages refused as unreadable (HRESULT, nothing applied) and single
+    /// requests failed with a transient error (3170, "modified by another user"; not applied), at random.
+    public struct Chaos: Sendable {
+        public var rejectMessage: Double
+        public var failRequest: Double
+        public var random: SweepRandom
+
+        public init(rejectMessage: Double, failRequest: Double, seed: UInt64) {
+            self.rejectMessage = rejectMessage
+            self.failRequest = failRequest
+            self.random = SweepRandom(seed: seed)
+        }
+    }
+
+    var _chaos: Chaos?
+    public var chaos: Chaos? {
+        get { lock.withLock { _chaos } }
+        set { lock.withLock { _chaos = newValue } }
+    }
+    /// Faults injected so far.
+    public private(set) var rejectedMessages = 0
+    public private(set) var failedRequests = 0
+
+    func roll(_ probability: KeyPath<Chaos, Double>) -> Bool {
+        guard var chaos = _chaos, chaos[keyPath: probability] > 0 else { return false }
+        let hit = chaos.random.chance(chaos[keyPath: probability])
+        _chaos = chaos
+        return hit
+    }
+
     public init() {}
 
     // MARK: - Inspection
@@ -126,6 +156,10 @@ public final class FakeQuickBooks: @unchecked Sendable {
             return parseError
         }
         if containsUnparseable(set) { return parseError }
+        if lock.withLock({ roll(\.rejectMessage) }) {
+            lock.withLock { rejectedMessages += 1 }
+            return parseError
+        }
         var out = "<?xml version=\"1.0\" ?>\n<QBXML>\n<QBXMLMsgsRs>\n"
         for rq in set.children {
             let rs = lock.withLock { handle(rq) }
@@ -182,6 +216,10 @@ public final class FakeQuickBooks: @unchecked Sendable {
         let op = String(rq.name.dropLast(2))  // e.g. CustomerAdd
         if let id = rq.attribute("requestID"), id.count > 50 {
             return error(rq, 1060, "Invalid request ID \(id), possibly too long.")
+        }
+        if roll(\.failRequest) {
+            failedRequests += 1
+            return error(rq, 3170, "There was an error when saving. QuickBooks error message: This list has been modified by another user.")
         }
         if op == "TxnDel" { return delete(rq) }
         if op.hasSuffix("Add"), let add = rq.child(op) {

@@ -1,0 +1,87 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `qblink serve` binary, as a process of its own on a loopback port, over a database file: started,
+/// killed with SIGKILL at any moment, and started again on the same port and database.
+public final class ServerProcess: @unchecked Sendable {
+    public let databasePath: String
+    public private(set) var port: Int = 0
+    public private(set) var kills = 0
+    private var process: Process?
+    private let extraArguments: [String]
+    private let lock = NSLock()
+
+    public init(databasePath: String, arguments: [String] = []) {
+        self.databasePath = databasePath
+        self.extraArguments = arguments
+    }
+
+    public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
+
+    public struct StartFailure: Error, CustomStringConvertible {
+        public var log: String
+        public var description: String { "qblink serve did not start: \(log)" }
+    }
+
+    /// Starts the server (on the port it had, once it has one) and waits until it listens.
+    public func start() throws {
+        guard let executable = CLIRunner.executable else { throw StartFailure(log: "the qblink executable is not built") }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--db", databasePath] + extraArguments
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var log = ""
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty && !process.isRunning { break }
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: #"url=http://127\.0\.0\.1:(\d+)/qbwc"#, options: .regularExpression),
+                let bound = Int(log[range].split(separator: ":").last!.split(separator: "/").first!)
+            {
+                lock.withLock {
+                    port = bound
+                    self.process = process
+                }
+                // Keep draining its log so that it never blocks on a full pipe.
+                err.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+                return
+            }
+        }
+        process.terminate()
+        throw StartFailure(log: log)
+    }
+
+    /// SIGKILL: no shutdown, no last write; then waits for it to be gone.
+    public func kill() {
+        let victim = lock.withLock { () -> Process? in
+            defer { process = nil }
+            return process
+        }
+        guard let victim, victim.isRunning else { return }
+        Glibc.kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        lock.withLock { kills += 1 }
+    }
+
+    /// SIGTERM, and waits.
+    public func stop() {
+        let running = lock.withLock { () -> Process? in
+            defer { process = nil }
+            return process
+        }
+        guard let running, running.isRunning else { return }
+        running.terminate()
+        running.waitUntilExit()
+    }
+
+    deinit {
+        if let process, process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
+    }
+}
