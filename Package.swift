@@ -43,7 +43,7 @@ let package = Package(
 
         // The session service over the Store.
         .target(name: "WebConnector", dependencies: [
-            "QBModel", "XMLKit", "QBXML", "SOAP", "Store",
+            "COpenSSL", "QBModel", "XMLKit", "QBXML", "SOAP", "Store",
             .product(name: "Logging", package: "swift-log"),
         ]),
 

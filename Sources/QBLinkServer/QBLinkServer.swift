@@ -33,11 +33,11 @@ public struct QBLinkServer: Sendable {
     static let soapAction = HTTPField.Name("SOAPAction")!
     static let xmlContentType = "text/xml; charset=utf-8"
 
-    public func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func makeRouter() -> Router<QBLinkRequestContext> {
+        let router = Router(context: QBLinkRequestContext.self)
         let service = self.service
         let maxBody = options.maxBodyBytes
-        router.post("qbwc") { request, _ -> Response in
+        router.post("qbwc") { request, context -> Response in
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBody {
                 return Self.tooLarge(maxBody)
             }
@@ -55,7 +55,7 @@ public struct QBLinkServer: Sendable {
             }
             let reply = await service.respond(
                 body: Array(buffer.readableBytesView), soapAction: request.headers[Self.soapAction],
-                contentType: request.headers[.contentType])
+                contentType: request.headers[.contentType], client: context.clientAddress)
             return Response(
                 status: HTTPResponse.Status(code: reply.status),
                 headers: [.contentType: Self.xmlContentType],

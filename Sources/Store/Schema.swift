@@ -145,6 +145,13 @@ enum Schema {
                 CREATE INDEX queue_undoes ON queue(undoes);
                 """)
         }
+        migrator.registerMigration("v5: indexes for background pruning") { db in
+            // Pruning the exchange log and old login failures walks these instead of the whole table.
+            try db.execute(sql: """
+                CREATE INDEX exchanges_at ON exchanges(at);
+                CREATE INDEX auth_failures_last_at ON auth_failures(last_at);
+                """)
+        }
         return migrator
     }
 }

@@ -10,10 +10,31 @@ extension Store {
         }
     }
 
-    /// Deletes logged calls older than `date`; returns how many went.
+    /// Deletes logged calls older than `date`; returns how many went. In steps of at most `step` rows, each its
+    /// own short transaction along the index on `at`, so that a large backlog never holds the write lock long.
     @discardableResult
-    public func pruneExchanges(before date: Date) async throws -> Int {
-        try await pool.write { db in try Exchange.filter(Column("at") < date).deleteAll(db) }
+    public func pruneExchanges(before date: Date, step: Int = 1_000) async throws -> Int {
+        var total = 0
+        while true {
+            let n = try await pool.write { db in
+                try db.execute(literal: """
+                    DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges WHERE at < \(date) ORDER BY at LIMIT \(step))
+                    """)
+                return db.changesCount
+            }
+            total += n
+            if n < step { return total }
+            await Task.yield()
+        }
+    }
+
+    /// Forgets login failures older than `date` (a day, by the service's maintenance); returns how many went.
+    @discardableResult
+    public func pruneAuthFailures(before date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(literal: "DELETE FROM auth_failures WHERE last_at < \(date)")
+            return db.changesCount
+        }
     }
 
     /// The calls of one session, in order.

@@ -5,15 +5,20 @@ extension Store {
     /// How long `name` must wait before its password is checked again, or nil when it need not.
     /// The first `freeFailures` failures cost nothing; each one after doubles the wait, from 30 s to 15 min.
     public func throttleDelay(name: String, now: Date = Date(), freeFailures: Int = 5) async throws -> TimeInterval? {
+        try await authThrottle(name: name, now: now, freeFailures: freeFailures).wait
+    }
+
+    /// The failures recorded for `name` and how long it must wait (nil: it need not), in one read.
+    public func authThrottle(name: String, now: Date = Date(), freeFailures: Int = 5) async throws -> (failures: Int, wait: TimeInterval?) {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, literal: "SELECT count, last_at FROM auth_failures WHERE name = \(name)")
-            else { return nil }
+            else { return (0, nil) }
             let count: Int = row["count"]
             let last: Date = row["last_at"]
-            guard count >= freeFailures else { return nil }
+            guard count >= freeFailures else { return (count, nil) }
             let wait = min(30 * pow(2, Double(count - freeFailures)), 900)
             let remaining = last.addingTimeInterval(wait).timeIntervalSince(now)
-            return remaining > 0 ? remaining : nil
+            return (count, remaining > 0 ? remaining : nil)
         }
     }
 
@@ -21,8 +26,7 @@ extension Store {
     @discardableResult
     public func recordAuthFailure(name: String, now: Date = Date()) async throws -> Int {
         try await pool.write { db in
-            // Forget failures a day old, so that made-up names cannot grow the table without bound.
-            try db.execute(literal: "DELETE FROM auth_failures WHERE last_at < \(now.addingTimeInterval(-86_400))")
+            // Failures a day old are forgotten by `prune`, so that made-up names cannot grow the table without bound.
             try db.execute(literal: """
                 INSERT INTO auth_failures (name, count, last_at) VALUES (\(name), 1, \(now))
                 ON CONFLICT(name) DO UPDATE SET count = count + 1, last_at = excluded.last_at

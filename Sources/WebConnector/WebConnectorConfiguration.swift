@@ -12,16 +12,26 @@ public struct WebConnectorConfiguration: Sendable {
     public var serverVersion: String
     /// Failed logins allowed for a user name before each further attempt must wait.
     public var freeAuthFailures: Int
-    /// Logged SOAP calls older than this are deleted (at each successful authenticate).
+    /// Logged SOAP calls older than this are deleted (in the background, in bounded steps).
     public var logRetention: TimeInterval
     /// An authenticate while the user's open session made a call this recently answers `busy` (another Web
     /// Connector is at work for the user) instead of replacing that session. 0: always replace.
     public var busyWindow: TimeInterval
+    /// How long a password that verified is accepted again without the slow hash (until it changes or the user
+    /// goes). 0: every authenticate pays the slow hash.
+    public var credentialLifetime: TimeInterval
+    /// Slow password verifications that may run at once; an authenticate beyond them is answered `busy` at once.
+    public var hashingWorkers: Int
+    /// Failed authentications from one client address within 10 minutes after which its attempts are refused
+    /// at once, without a password check. 0: no limit per client.
+    public var clientFailureLimit: Int
 
     public init(
         batchSize: Int = 50, maxBatchBytes: Int = 8 << 20, idleTimeout: TimeInterval = 30 * 60,
         clientVersion: ClientVersionPolicy = .init(), serverVersion: String = "qblink \(QBLinkVersion.current)",
-        freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400, busyWindow: TimeInterval = 10
+        freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400, busyWindow: TimeInterval = 10,
+        credentialLifetime: TimeInterval = 86_400, hashingWorkers: Int = ProcessInfo.processInfo.activeProcessorCount,
+        clientFailureLimit: Int = 50
     ) {
         self.batchSize = batchSize
         self.maxBatchBytes = maxBatchBytes
@@ -31,6 +41,9 @@ public struct WebConnectorConfiguration: Sendable {
         self.freeAuthFailures = freeAuthFailures
         self.logRetention = logRetention
         self.busyWindow = busyWindow
+        self.credentialLifetime = credentialLifetime
+        self.hashingWorkers = hashingWorkers
+        self.clientFailureLimit = clientFailureLimit
     }
 }
 

@@ -3,30 +3,34 @@ import SOAP
 import Store
 
 extension WebConnectorService {
-    /// A hash computed for unknown user names, so that they take as long to refuse as wrong passwords.
-    static let decoyHash = PasswordHasher.hash("qblink-decoy-password")
-
     func authenticate(user: String, password: String, _ context: inout Context) async throws -> [String] {
         context.userName = user
         let now = now()
-        if let wait = try await store.throttleDelay(name: user, now: now, freeFailures: configuration.freeAuthFailures) {
+        if clientFailures.refuses(context.client, now: now) {
+            logger.warning("authentication refused: too many failures from this client", metadata: ["user": "\(user)", "client": "\(context.client ?? "-")"])
+            return ["", "nvu"]
+        }
+        let throttle = try await store.authThrottle(name: user, now: now, freeFailures: configuration.freeAuthFailures)
+        if let wait = throttle.wait {
             logger.warning(
                 "authentication throttled",
                 metadata: ["user": "\(user)", "retry_after_s": "\(Int(wait.rounded(.up)))"])
             return ["", "nvu"]
         }
         let account = try await store.user(named: user)
-        let hash = account?.passwordHash ?? Self.decoyHash
-        let matches = await Self.offload { PasswordHasher.verify(password, against: hash) }
+        guard let matches = await checkPassword(password, of: account, now: now) else {
+            logger.warning("authentication postponed: every password-hashing worker is busy", metadata: ["user": "\(user)"])
+            return ["", "busy", String(Int(Self.hashingBusyRetry)), ""]
+        }
         guard let account, matches else {
+            clientFailures.recordFailure(context.client, now: now)
             let failures = try await store.recordAuthFailure(name: user, now: now)
             logger.warning(
                 "authentication failed",
                 metadata: ["user": "\(user)", "reason": "\(account == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
             return ["", "nvu"]
         }
-        try await store.clearAuthFailures(name: user)
-        try await store.pruneExchanges(before: now.addingTimeInterval(-configuration.logRetention))
+        if throttle.failures > 0 { try await store.clearAuthFailures(name: user) }
         let ticket = SecureRandom.ticket()
         let session: Session
         let pending: Int
@@ -34,23 +38,30 @@ extension WebConnectorService {
             (session, pending) = try await store.beginSession(
                 userID: account.userID, ticket: ticket, now: now, idleTimeout: configuration.idleTimeout, busyWithin: configuration.busyWindow)
         } catch StoreError.userBusy(let wait) {
-            // Another Web Connector is syncing this user: this one waits rather than break that session.
+            // Another Web Connector is syncing this user: this one waits rather than break that session. The
+            // Web Connector reads two or four strings; the third postpones its next update by that many seconds.
             logger.info("busy: another session of the user is at work", metadata: ["user": "\(user)"])
-            return ["", "busy", String(Int(wait.rounded(.up)))]
+            return ["", "busy", String(Int(wait.rounded(.up))), ""]
         }
         context.sessionID = session.id
         logger.info("authenticated", metadata: ["user": "\(user)", "session": "\(session.sessionID)", "pending": "\(pending)"])
         return [ticket, pending > 0 ? account.companyFile : "none"]
     }
 
-    /// Where password hashes are computed: a queue of its own, so that a burst of logins never occupies the
-    /// threads Swift's cooperative executor runs on.
-    static let hashingQueue = DispatchQueue(label: "qblink.password-hashing", attributes: .concurrent)
+    /// Seconds a Web Connector told `busy` because every hashing worker is at work waits before trying again.
+    static let hashingBusyRetry: TimeInterval = 5
 
-    /// Runs slow CPU work (password hashing) off Swift's cooperative threads.
-    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            hashingQueue.async { continuation.resume(returning: work()) }
+    /// Whether `password` is `account`'s: at once when this password verified lately (the credential cache),
+    /// else with the slow hash, which an unknown user pays too (against a decoy), so that timing does not tell
+    /// which names exist. Nil when every hashing worker is busy.
+    func checkPassword(_ password: String, of account: User?, now: Date) async -> Bool? {
+        if let account, credentials.accepts(userID: account.userID, storedHash: account.passwordHash, password: password, now: now) {
+            return true
         }
+        guard let matches = await hashing.verify(password, against: account?.passwordHash) else { return nil }
+        if matches, let account {
+            credentials.remember(userID: account.userID, storedHash: account.passwordHash, password: password, now: now)
+        }
+        return matches
     }
 }

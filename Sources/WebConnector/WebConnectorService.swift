@@ -10,6 +10,9 @@ public final class WebConnectorService: Sendable {
     public let configuration: WebConnectorConfiguration
     let logger: Logger
     let now: @Sendable () -> Date
+    let credentials: CredentialCache
+    let hashing: HashingPool
+    let clientFailures: ClientFailures
 
     public init(
         store: Store, configuration: WebConnectorConfiguration = .init(),
@@ -19,7 +22,13 @@ public final class WebConnectorService: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.now = now
+        credentials = CredentialCache(lifetime: configuration.credentialLifetime)
+        hashing = HashingPool(width: configuration.hashingWorkers)
+        clientFailures = ClientFailures(limit: configuration.clientFailureLimit)
     }
+
+    /// Slow password verifications run so far (each costs about a third of a second of CPU).
+    public var slowVerifications: Int { hashing.verifications }
 
     /// An HTTP answer: status and SOAP body (always `text/xml; charset=utf-8`).
     public struct Reply: Sendable {
@@ -31,11 +40,14 @@ public final class WebConnectorService: Sendable {
     struct Context {
         var sessionID: Int64?
         var userName: String?
+        /// The caller's address, when the HTTP side knows it.
+        var client: String?
     }
 
-    public func respond(body: [UInt8], soapAction: String?, contentType: String?) async -> Reply {
+    /// Answers one SOAP call. `client` is the caller's address (for the per-client authentication limit).
+    public func respond(body: [UInt8], soapAction: String?, contentType: String?, client: String? = nil) async -> Reply {
         let started = DispatchTime.now().uptimeNanoseconds
-        var context = Context()
+        var context = Context(client: client)
         var methodName = "(refused)"
         var ticket: String?
         let reply: Reply

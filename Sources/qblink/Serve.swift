@@ -42,6 +42,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A Web Connector logging in while another is syncing the same user (a call within this many seconds) is told busy. 0: the newer one takes over.", valueName: "seconds"))
     var busySeconds = 10.0
 
+    @Option(help: ArgumentHelp("A password that verified is accepted again without the slow hash for this long (until it changes or the user is removed). 0: never.", valueName: "seconds"))
+    var authCacheSeconds = 86_400.0
+
+    @Option(help: ArgumentHelp("Slow password checks that may run at once (default: one per core); beyond them authenticate answers busy.", valueName: "n"))
+    var hashWorkers = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Failed logins from one address within 10 minutes after which its logins are refused at once. 0: no limit.", valueName: "n"))
+    var clientFailures = 50
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -50,6 +59,9 @@ struct Serve: AsyncParsableCommand {
         guard sessionTimeout >= 60 else { throw ValidationError("--session-timeout must be at least 60 seconds") }
         guard logDays >= 1 else { throw ValidationError("--log-days must be at least 1") }
         guard busySeconds >= 0 && busySeconds <= 600 else { throw ValidationError("--busy-seconds must be between 0 and 600") }
+        guard authCacheSeconds >= 0 else { throw ValidationError("--auth-cache-seconds must be 0 or more") }
+        guard hashWorkers >= 1 && hashWorkers <= 64 else { throw ValidationError("--hash-workers must be between 1 and 64") }
+        guard clientFailures >= 0 else { throw ValidationError("--client-failures must be 0 or more") }
         guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
         if let minClientVersion, ClientVersionPolicy(minimum: minClientVersion).answer(for: "0") .isEmpty {
             throw ValidationError("--min-client-version '\(minClientVersion)' is not a dotted version such as 2.3.0.215")
@@ -65,7 +77,8 @@ struct Serve: AsyncParsableCommand {
             configuration: WebConnectorConfiguration(
                 batchSize: batch, maxBatchBytes: batchBytes, idleTimeout: TimeInterval(sessionTimeout),
                 clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction),
-                logRetention: TimeInterval(logDays) * 86_400, busyWindow: busySeconds),
+                logRetention: TimeInterval(logDays) * 86_400, busyWindow: busySeconds, credentialLifetime: authCacheSeconds,
+                hashingWorkers: hashWorkers, clientFailureLimit: clientFailures),
             logger: Logger(label: "qblink.webconnector"))
         let server = QBLinkServer(
             service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody),
@@ -75,6 +88,9 @@ struct Serve: AsyncParsableCommand {
         let app = server.makeApplication { port in
             logger.info("serving", metadata: ["url": "http://\(host):\(port)/qbwc", "db": "\(path)"])
         }
+        // Housekeeping (pruning the exchange log) runs beside the server, never inside a call.
+        let maintenance = Task { await service.runMaintenance() }
+        defer { maintenance.cancel() }
         try await app.runService()
     }
 }

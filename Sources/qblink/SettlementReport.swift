@@ -41,7 +41,7 @@ enum SettlementReport {
 
     static func journal(_ s: SettlementSummary) -> String {
         guard let j = s.journalEntry else { return "\nNo journal entry: every amount nets to zero.\n" }
-        var out = "\nJournal entry \(j.refNumber ?? "") — \(j.txnDate ?? "")\n"
+        let out = "\nJournal entry \(j.refNumber ?? "") — \(j.txnDate ?? "")\n"
         var table = TextTable("  ACCOUNT", "DEBIT", "CREDIT", "MEMO")
         for line in j.lines {
             let amount = Cents.format(line.amountCents)

@@ -166,6 +166,25 @@ import XMLKit
         #expect(qbB.lists.count == 60 && qbB.lists.allSatisfy { $0.fullName.hasPrefix("B ") })
     }
 
+    @Test func aSecondWebConnectorForTheSameUserIsToldBusyNotGivenTheSession() async throws {
+        let h = try await Harness(configuration: .init(busyWindow: 10))
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Acme")])
+        let first = h.client()
+        let ticket = try await first.authenticate("amazon", Harness.password)[0]
+        _ = try await first.sendRequestXML(ticket)
+        // The Web Connector reads two or four strings: the third postpones its next update.
+        let second = try await h.client().authenticate("amazon", Harness.password)
+        #expect(second.count == 4)
+        #expect(second[0] == "" && second[1] == "busy" && second[3] == "")
+        #expect((Int(second[2]) ?? 0) >= 1 && (Int(second[2]) ?? 0) <= 10)
+        // The first keeps its session, and once it has been quiet for the window, a new one may start.
+        let stillThere = try await first.getLastError(ticket)
+        #expect(!stillThere.contains("does not know") && !stillThere.contains("is over"))
+        h.clock.advance(by: 11)
+        #expect(try await h.client().authenticate("amazon", Harness.password)[0].count == 36)
+    }
+
     @Test func theQBXMLVersionFollowsQuickBooksAndNeverExceedsTheAnnouncedOne() async throws {
         let h = try await Harness()
         defer { h.finish() }

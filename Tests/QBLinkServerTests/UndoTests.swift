@@ -27,6 +27,7 @@ import Testing
         return (h, FakeQuickBooks())
     }
 
+    @discardableResult
     static func undo(_ h: Harness, user: String = "amazon") async throws -> UndoneSettlement {
         try await Posting.undo(settlementID: "21871512981", userName: user, today: "2026-12-01", store: h.store)
     }

@@ -8,6 +8,7 @@ import WebConnector
 /// The real qblink server on a loopback port, over a database in a temporary folder.
 public final class TestServer: @unchecked Sendable {
     public let store: Store
+    public let service: WebConnectorService
     public let databasePath: String
     public let port: Int
     let task: Task<Void, Error>
@@ -30,11 +31,12 @@ public final class TestServer: @unchecked Sendable {
             port = p
             break
         }
-        return TestServer(store: store, databasePath: databasePath, port: port, task: task)
+        return TestServer(store: store, service: service, databasePath: databasePath, port: port, task: task)
     }
 
-    init(store: Store, databasePath: String, port: Int, task: Task<Void, Error>) {
+    init(store: Store, service: WebConnectorService, databasePath: String, port: Int, task: Task<Void, Error>) {
         self.store = store
+        self.service = service
         self.databasePath = databasePath
         self.port = port
         self.task = task

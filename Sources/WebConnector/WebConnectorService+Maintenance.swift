@@ -1,0 +1,27 @@
+import Foundation
+import Store
+
+extension WebConnectorService {
+    /// One round of housekeeping, never inside a call: logged calls older than the retention and login
+    /// failures older than a day go, in bounded steps. Returns how many exchanges went.
+    @discardableResult
+    public func maintain() async throws -> Int {
+        let now = now()
+        let pruned = try await store.pruneExchanges(before: now.addingTimeInterval(-configuration.logRetention))
+        try await store.pruneAuthFailures(before: now.addingTimeInterval(-86_400))
+        if pruned > 0 { logger.info("pruned the exchange log", metadata: ["calls": "\(pruned)"]) }
+        return pruned
+    }
+
+    /// Runs `maintain()` at start and then every `interval` seconds until the task is cancelled.
+    public func runMaintenance(every interval: TimeInterval = 600) async {
+        while !Task.isCancelled {
+            do {
+                try await maintain()
+            } catch {
+                logger.error("housekeeping failed; trying again later", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+        }
+    }
+}
