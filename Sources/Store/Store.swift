@@ -28,6 +28,13 @@ public final class Store: Sendable {
         try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
+    /// SQLite's plan for a query (`EXPLAIN QUERY PLAN`), its steps joined by newlines: which indexes it uses.
+    public func queryPlan(_ sql: String) async throws -> String {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
+        }
+    }
+
     /// The migrations applied to this database, oldest first.
     public func appliedMigrations() async throws -> [String] {
         try await pool.read { db in try Schema.migrator.appliedMigrations(db) }

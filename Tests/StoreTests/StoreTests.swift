@@ -208,4 +208,19 @@ import Testing
         #expect(try await t.store.pruneExchanges(before: now.addingTimeInterval(-90 * 86_400)) == 1)
         #expect(try await t.store.recentExchanges().count == 2)
     }
+
+    @Test func pruningGoesInBoundedStepsAlongAnIndex() async throws {
+        let t = try TempStore()
+        defer { t.remove() }
+        let now = Date()
+        for age in 0..<25 {
+            try await t.store.logExchange(Exchange(
+                at: now.addingTimeInterval(-Double(age) * 86_400), method: "serverVersion", ticket: nil, userName: nil, sessionID: nil,
+                durationMS: 1, httpStatus: 200, requestBody: "<a/>", responseBody: "<b/>"))
+        }
+        // Steps of 4 rows: 20 rows older than 4.5 days go over 6 transactions, and the rest stay.
+        #expect(try await t.store.pruneExchanges(before: now.addingTimeInterval(-4.5 * 86_400), step: 4) == 20)
+        #expect(try await t.store.recentExchanges().count == 5)
+        #expect(try await t.store.queryPlan("SELECT id FROM exchanges WHERE at < 0 ORDER BY at LIMIT 4").contains("exchanges_at"))
+    }
 }
