@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "qblink", targets: ["qblink"]),
         .executable(name: "settlement-bench", targets: ["SettlementBench"]),
         .executable(name: "qblink-fuzz", targets: ["QBLinkFuzz"]),
+        .executable(name: "qblink-load", targets: ["LoadBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
@@ -75,6 +77,13 @@ let package = Package(
 
         // Benchmark (not a test): parse and summarise a synthetic 1,000,000-row settlement report.
         .executableTarget(name: "SettlementBench", dependencies: ["Settlement"]),
+
+        // Benchmark (not a test): simulated Web Connectors against a real qblink, and the same HTTP stack's echo.
+        .executableTarget(name: "LoadBench", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
 
         .testTarget(name: "FaultSweepTests", dependencies: [
             "Posting", "QBModel", "QBXML", "SalesDocument", "Settlement", "Store", "XMLKit", "QBLinkTestSupport",

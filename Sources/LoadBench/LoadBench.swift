@@ -1,0 +1,105 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+
+/// The load benchmark (not a test): starts `qblink serve` on loopback over a fresh database and drives
+/// simulated Web Connectors at it, then the same load against a bare echo of the same HTTP stack.
+@main
+struct LoadBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qblink-load", abstract: "Drive simulated Web Connectors at a real qblink server and print what it costs.")
+
+    @Option(help: "Concurrent simulated Web Connectors for idle polling and the echo.") var connectors = 32
+    @Option(help: "Seconds of idle polling (and of the echo).") var seconds = 10.0
+    @Option(help: "Users whose queues are drained, each by its own Web Connector at once.") var users = 8
+    @Option(help: "CustomerAdd requests queued per user for the drain.") var requests = 100
+    @Option(help: "Requests per sendRequestXML (qblink serve --batch).") var batch = 50
+    @Option(help: "The qblink binary (default: the one beside this benchmark).") var qblink: String?
+    @Option(help: "Only serve the echo on this port (the benchmark starts itself so).") var serveEcho: Int?
+
+    func run() async throws {
+        if let serveEcho { return try await EchoServer.run(port: serveEcho) }
+        let own = URL(fileURLWithPath: CommandLine.arguments[0])
+        let binary = qblink ?? own.deletingLastPathComponent().appendingPathComponent("qblink").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qblink-load-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(120), concurrentHTTP1ConnectionsPerHostSoftLimit: max(64, connectors))))
+
+        print("qblink-load: setting up \(binary) with \(users) users × \(requests) queued requests …")
+        let server = try Server.qblink(binary: binary, folder: folder, idleUsers: connectors, users: users, requests: requests, batch: batch)
+        defer { server.stop() }
+        // Every user logs in once first, as a Web Connector that ran before did.
+        var warm = Connector(client: client, url: server.url)
+        for n in 0..<connectors { try await warm.idlePoll(Server.idleUser(n), Server.password) }
+        for n in 0..<users { try await warm.idlePoll(Server.drainUser(n), Server.password) }
+
+        // Each connector is another company file's Web Connector, polling with nothing queued.
+        let idle = try await Self.measure(server, client, connectors: connectors, seconds: seconds) { i, connector, deadline in
+            while DispatchTime.now().uptimeNanoseconds < deadline { try await connector.idlePoll(Server.idleUser(i), Server.password) }
+        }
+        print(idle.report("idle polling (authenticate → none → closeConnection), \(connectors) connectors"))
+        let drain = try await Self.measure(server, client, connectors: users, seconds: 600) { i, connector, _ in
+            try await connector.drain(Server.drainUser(i), Server.password)
+        }
+        print(drain.report("draining \(users) users × \(requests) requests in batches of \(batch), one connector per user"))
+        print(String(format: "qblink peak RSS: %.0f MB", server.stats.peakRSSMB))
+
+        let echo = try Server.echo(binary: own.path)
+        defer { echo.stop() }
+        let bare = Connector.envelope("serverVersion", [("pad", "")])
+        let body = Connector.envelope("serverVersion", [("pad", String(repeating: "x", count: max(1, 330 - bare.utf8.count - 11)))])
+        let ceiling = try await Self.measure(echo, client, connectors: connectors, seconds: seconds) { _, connector, deadline in
+            while DispatchTime.now().uptimeNanoseconds < deadline { _ = try await connector.call("echo", body) }
+        }
+        print(ceiling.report("ceiling: Hummingbird echoing a \(body.utf8.count)-byte POST, \(connectors) connectors"))
+        try await client.shutdown()
+    }
+
+    /// Runs `work` on `connectors` concurrent connectors until `seconds` pass (or the work ends) and reports
+    /// what it cost the server.
+    static func measure(
+        _ server: Server, _ client: HTTPClient, connectors: Int, seconds: Double,
+        _ work: @escaping @Sendable (Int, inout Connector, UInt64) async throws -> Void
+    ) async throws -> Run {
+        let cpuBefore = server.stats.cpuSeconds
+        let started = DispatchTime.now().uptimeNanoseconds
+        let deadline = started + UInt64(seconds * 1e9)
+        let url = server.url
+        let tally = try await withThrowingTaskGroup(of: Tally.self) { group in
+            for i in 0..<connectors {
+                group.addTask {
+                    var connector = Connector(client: client, url: url)
+                    try await work(i, &connector, deadline)
+                    return connector.tally
+                }
+            }
+            return try await group.reduce(Tally(), +)
+        }
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return Run(tally: tally, seconds: elapsed, serverCPU: server.stats.cpuSeconds - cpuBefore)
+    }
+}
+
+/// One measured load.
+struct Run {
+    var tally: Tally
+    var seconds: Double
+    var serverCPU: Double
+
+    func report(_ title: String) -> String {
+        let calls = tally.calls
+        var lines = [title]
+        lines.append(String(format: "  %d calls in %.2f s: %.0f calls/s; server CPU %.3f ms per call (%.2f s); %d failed",
+            calls, seconds, Double(calls) / seconds, calls > 0 ? serverCPU * 1000 / Double(calls) : 0, serverCPU, tally.failures))
+        if tally.created > 0 {
+            lines.append(String(format: "  %d requests created: %.0f per second", tally.created, Double(tally.created) / seconds))
+        }
+        for (method, latencies) in tally.byMethod.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(method.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(latencies.samples.count).padding(toLength: 8, withPad: " ", startingAt: 0)) \(latencies.summary)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
