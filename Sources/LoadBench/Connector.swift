@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import XMLKit
 
 /// A simulated Web Connector: the envelopes the real one sends, QuickBooks' answers made up at once. Kept
 /// cheap (prebuilt text, plain string search), so that the load generator costs far less than the server.
@@ -16,13 +17,9 @@ struct Connector {
     static func envelope(_ method: String, _ parameters: [(String, String)]) -> String {
         var out = prefix + "<\(method) xmlns=\"http://developer.intuit.com/\">"
         for (name, value) in parameters {
-            out += value.isEmpty ? "<\(name) />" : "<\(name)>\(escape(value))</\(name)>"
+            out += value.isEmpty ? "<\(name) />" : "<\(name)>\(XMLEscape.text(value))</\(name)>"
         }
         return out + "</\(method)>" + suffix
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     static func unescape(_ text: Substring) -> String {

@@ -2,13 +2,9 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// How long `name` must wait before its password is checked again, or nil when it need not.
-    /// The first `freeFailures` failures cost nothing; each one after doubles the wait, from 30 s to 15 min.
-    public func throttleDelay(name: String, now: Date = Date(), freeFailures: Int = 5) async throws -> TimeInterval? {
-        try await authThrottle(name: name, now: now, freeFailures: freeFailures).wait
-    }
-
-    /// The failures recorded for `name` and how long it must wait (nil: it need not), in one read.
+    /// The failures recorded for `name` and how long it must wait before its password is checked again (nil:
+    /// it need not), in one read. The first `freeFailures` failures cost nothing; each one after doubles the
+    /// wait, from 30 s to 15 min.
     public func authThrottle(name: String, now: Date = Date(), freeFailures: Int = 5) async throws -> (failures: Int, wait: TimeInterval?) {
         try await pool.read { db in
             guard let row = try Row.fetchOne(db, literal: "SELECT count, last_at FROM auth_failures WHERE name = \(name)")

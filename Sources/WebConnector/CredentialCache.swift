@@ -37,20 +37,13 @@ final class CredentialCache: Sendable {
     func remember(userID: Int64, storedHash: String, password: String, now: Date) {
         guard lifetime > 0 else { return }
         let entry = Entry(mac: mac(storedHash: storedHash, password: password), verifiedAt: now)
-        entries.withLock { entries in
-            // One entry per user that logged in: drop the expired ones now and then, so removed users' go too.
-            if entries.count >= 1024 && entries.count.isMultiple(of: 1024) {
-                entries = entries.filter { now.timeIntervalSince($0.value.verifiedAt) < lifetime }
-            }
-            entries[userID] = entry
-        }
+        // At most one entry per user that logged in since the server started: bounded by the users table.
+        entries.withLock { $0[userID] = entry }
     }
 
     func forget(userID: Int64) {
         _ = entries.withLock { $0.removeValue(forKey: userID) }
     }
-
-    var count: Int { entries.withLock { $0.count } }
 
     private func mac(storedHash: String, password: String) -> [UInt8] {
         // The stored hash and the password, separated by a NUL that neither contains.

@@ -163,18 +163,18 @@ import Testing
         defer { t.remove() }
         let now = Date()
         for i in 1...5 {
-            #expect(try await t.store.throttleDelay(name: "amazon", now: now) == nil)
+            #expect(try await t.store.authThrottle(name: "amazon", now: now).wait == nil)
             #expect(try await t.store.recordAuthFailure(name: "Amazon", now: now) == i)
         }
-        let wait = try #require(try await t.store.throttleDelay(name: "amazon", now: now))
+        let wait = try #require(try await t.store.authThrottle(name: "amazon", now: now).wait)
         #expect(wait > 29 && wait <= 30.01)  // dates are stored to the millisecond
-        #expect(try await t.store.throttleDelay(name: "amazon", now: now.addingTimeInterval(31)) == nil)
+        #expect(try await t.store.authThrottle(name: "amazon", now: now.addingTimeInterval(31)).wait == nil)
         try await t.store.recordAuthFailure(name: "amazon", now: now)
-        #expect(try #require(try await t.store.throttleDelay(name: "amazon", now: now)) > 59)
+        #expect(try #require(try await t.store.authThrottle(name: "amazon", now: now).wait) > 59)
         for _ in 0..<20 { try await t.store.recordAuthFailure(name: "amazon", now: now) }
-        #expect(try #require(try await t.store.throttleDelay(name: "amazon", now: now)) <= 900.01)
+        #expect(try #require(try await t.store.authThrottle(name: "amazon", now: now).wait) <= 900.01)
         try await t.store.clearAuthFailures(name: "amazon")
-        #expect(try await t.store.throttleDelay(name: "amazon", now: now) == nil)
+        #expect(try await t.store.authThrottle(name: "amazon", now: now).wait == nil)
     }
 
     @Test func operatorsRetryAndCancelOnlyWhatIsParked() async throws {
