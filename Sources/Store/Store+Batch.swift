@@ -12,8 +12,25 @@ public struct Batch: Sendable {
     public var refused: [QueueItem]
     /// Items that were awaiting a response when this call came, now in doubt.
     public var lostResponses: Int
+    /// When nothing goes: the user's items still queued (waiting for something in doubt).
+    public var waiting = 0
 
     public var isEmpty: Bool { lookups.isEmpty && items.isEmpty }
+}
+
+/// What QuickBooks told about itself on a session's first sendRequestXML.
+public struct SessionHost: Sendable, Equatable {
+    public var companyFile: String?
+    public var qbxmlVersion: String
+    public var country: String?
+    public var productName: String?
+
+    public init(companyFile: String?, qbxmlVersion: String, country: String?, productName: String?) {
+        self.companyFile = companyFile
+        self.qbxmlVersion = qbxmlVersion
+        self.country = country
+        self.productName = productName
+    }
 }
 
 /// What goes out for an item about to be sent.
@@ -37,16 +54,28 @@ public struct Prerequisite: Sendable, Equatable, Decodable, SnakeCaseRecord {
 }
 
 extension Store {
-    /// Picks the requests for one sendRequestXML and marks them sent.
-    /// - Parameter prepare: decides, for each item about to go, the body sent (filling TxnID placeholders
-    ///   from its prerequisites) or why it cannot go. It runs inside the transaction and must be quick.
+    /// Picks the requests for one sendRequestXML and marks them sent, in one transaction that also checks the
+    /// session is still active (else `StoreError.sessionOver`) and touches it.
+    /// - Parameters:
+    ///   - host: what QuickBooks told about itself, recorded on the session (the first call of a session).
+    ///   - prepare: decides, for each item about to go, the body sent (filling TxnID placeholders from its
+    ///     prerequisites) or why it cannot go. It runs inside the transaction and must be quick.
+    ///   - whenEmpty: the session's last error when nothing goes (getLastError tells it next).
     public func startBatch(
-        sessionID: Int64, now: Date = Date(), limit: Int, maxBytes: Int,
+        sessionID: Int64, now: Date = Date(), host: SessionHost? = nil, limit: Int, maxBytes: Int,
+        whenEmpty: @escaping @Sendable (Batch) -> String = { _ in "No request left to send." },
         prepare: @escaping @Sendable (QueueItem, [Prerequisite]) -> Preparation
     ) async throws -> Batch {
         try await pool.write { db in
             var batch = Batch(lookups: [], items: [], refused: [], lostResponses: 0)
-            let session = try Self.session(db, id: sessionID)
+            let session = try Self.touchActive(db, sessionID: sessionID, now: now)
+            if let host {
+                try db.execute(literal: """
+                    UPDATE sessions SET company_file = \(host.companyFile), qbxml_version = \(host.qbxmlVersion),
+                      country = \(host.country), product_name = \(host.productName)
+                    WHERE id = \(sessionID)
+                    """)
+            }
             if session.awaitingResponse {
                 batch.lostResponses = try Self.markInFlightInDoubt(
                     db, sessionID: sessionID, now: now,
@@ -67,7 +96,14 @@ extension Store {
                     }
                 }
             }
-            try db.execute(literal: "UPDATE sessions SET awaiting_response = \(!batch.isEmpty) WHERE id = \(sessionID)")
+            if batch.isEmpty {
+                batch.waiting = try Int.fetchOne(db, literal: """
+                    SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.queued)
+                    """) ?? 0
+                try db.execute(literal: "UPDATE sessions SET awaiting_response = 0, last_error = \(whenEmpty(batch)) WHERE id = \(sessionID)")
+            } else {
+                try db.execute(literal: "UPDATE sessions SET awaiting_response = 1 WHERE id = \(sessionID)")
+            }
             return batch
         }
     }

@@ -4,9 +4,26 @@ import GRDB
 extension Store {
     /// Records one SOAP call. Callers mask passwords before they get here.
     public func logExchange(_ exchange: Exchange) async throws {
-        try await pool.write { db in
-            var exchange = exchange
-            try exchange.insert(db)
+        try await logExchanges([exchange])
+    }
+
+    /// Records SOAP calls in one transaction, committed without waiting for the disk (`synchronous = NORMAL`):
+    /// the log is the one thing a power cut may shorten. Callers mask passwords before they get here.
+    public func logExchanges(_ exchanges: [Exchange]) async throws {
+        guard !exchanges.isEmpty else { return }
+        try await pool.writeWithoutTransaction { db in
+            // A PRAGMA cannot change inside a transaction: NORMAL for this one, FULL again before the next.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            do {
+                try db.inTransaction {
+                    for var exchange in exchanges { try exchange.insert(db) }
+                    return .commit
+                }
+            } catch {
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                throw error
+            }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
         }
     }
 

@@ -17,11 +17,15 @@ public enum ItemOutcome: Sendable, Equatable {
 
 extension Store {
     /// Applies QuickBooks' answer to the session's in-flight items in one transaction and returns the
-    /// session's progress in percent. Items `decide` gives no outcome for become in doubt.
+    /// session's progress in percent. Items `decide` gives no outcome for become in doubt. The same transaction
+    /// checks the session is still active (else `StoreError.sessionOver`), touches it and, when given, sets its
+    /// last error.
     public func finishBatch(
-        sessionID: Int64, now: Date = Date(), decide: @escaping @Sendable ([QueueItem]) -> [Int64: ItemOutcome]
+        sessionID: Int64, now: Date = Date(), lastError: String? = nil, decide: @escaping @Sendable ([QueueItem]) -> [Int64: ItemOutcome]
     ) async throws -> Int {
         try await pool.write { db in
+            try Self.touchActive(db, sessionID: sessionID, now: now)
+            if let lastError { try db.execute(literal: "UPDATE sessions SET last_error = \(lastError) WHERE id = \(sessionID)") }
             let inFlight = try QueueItem.fetchAll(db, literal: """
                 SELECT * FROM queue WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight) ORDER BY id
                 """)

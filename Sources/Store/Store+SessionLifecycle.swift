@@ -31,21 +31,19 @@ extension Store {
         }
     }
 
-    /// Finds the session of a ticket, ending it first when it has been idle too long; touches it when active.
+    /// Finds the session of a ticket in one read; a session idle too long is ended first (the only case that
+    /// writes). Finding it does not touch it: the call's own write does (`touchActive`), in its transaction.
     public func session(ticket: String, now: Date = Date(), idleTimeout: TimeInterval) async throws -> SessionLookup {
-        try await pool.write { db in
-            guard var info = try SessionInfo.fetchOne(db, SQLRequest(literal: SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
-            else { return .unknown }
-            guard info.session.state == .active else { return .ended(info) }
-            if now.timeIntervalSince(info.session.lastSeenAt) > idleTimeout {
-                try Self.end(db, sessionID: info.session.sessionID, state: .expired, now: now)
-                info.session.state = .expired
-                return .ended(info)
-            }
-            try db.execute(literal: "UPDATE sessions SET last_seen_at = \(now) WHERE id = \(info.session.sessionID)")
-            info.session.lastSeenAt = now
-            return .active(info)
+        let found = try await pool.read { db in
+            try SessionInfo.fetchOne(db, SQLRequest(literal: SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
         }
+        guard var info = found else { return .unknown }
+        guard info.session.state == .active else { return .ended(info) }
+        guard now.timeIntervalSince(info.session.lastSeenAt) > idleTimeout else { return .active(info) }
+        let sessionID = info.session.sessionID
+        try await pool.write { db in try Self.end(db, sessionID: sessionID, state: .expired, now: now) }
+        info.session.state = .expired
+        return .ended(info)
     }
 
     /// One session with its user's name and the number of calls logged for it.
@@ -67,31 +65,40 @@ extension Store {
         }
     }
 
-    /// Records what QuickBooks told about itself on the first sendRequestXML.
-    public func setHost(sessionID: Int64, companyFile: String?, qbxmlVersion: String?, country: String?, productName: String?) async throws {
+    /// Records a session's last error (shown by getLastError and `qblink log`).
+    public func setLastError(sessionID: Int64, _ text: String?, now: Date = Date()) async throws {
         try await pool.write { db in
-            try db.execute(literal: """
-                UPDATE sessions SET company_file = \(companyFile), qbxml_version = \(qbxmlVersion), country = \(country),
-                  product_name = \(productName)
-                WHERE id = \(sessionID)
-                """)
-        }
-    }
-
-    public func setLastError(sessionID: Int64, _ text: String?) async throws {
-        try await pool.write { db in
+            try Self.touchActive(db, sessionID: sessionID, now: now)
             try db.execute(literal: "UPDATE sessions SET last_error = \(text) WHERE id = \(sessionID)")
         }
     }
 
-    /// Ends a session (closeConnection); its unanswered items, if any, become in doubt.
+    /// Ends a session (the operator, or a refused company file); its unanswered items, if any, become in doubt.
     @discardableResult
     public func endSession(id: Int64, state: SessionState = .closed, now: Date = Date()) async throws -> Session {
         try await pool.write { db in
             try Self.end(db, sessionID: id, state: state, now: now)
-            guard let session = try Session.fetchOne(db, key: id) else { throw StoreError.noSuchSession(String(id)) }
-            return session
+            return try Self.session(db, id: id)
         }
+    }
+
+    /// closeConnection, in one transaction: ends an active session (its unanswered items become in doubt) and
+    /// counts the user's items in doubt now. Throws `sessionOver` when the session had already ended.
+    public func closeSession(id: Int64, now: Date = Date()) async throws -> (session: Session, inDoubt: Int) {
+        try await pool.write { db in
+            let session = try Self.touchActive(db, sessionID: id, now: now)
+            try Self.end(db, sessionID: id, state: .closed, now: now)
+            let inDoubt = try Int.fetchOne(db, literal: """
+                SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.inDoubt)
+                """) ?? 0
+            return (try Self.session(db, id: id), inDoubt)
+        }
+    }
+
+    /// Ends every active session idle longer than `idleTimeout` (housekeeping; a new session does it too).
+    @discardableResult
+    public func expireIdleSessions(now: Date = Date(), idleTimeout: TimeInterval) async throws -> Int {
+        try await pool.write { db in try Self.expireIdleSessions(db, now: now, idleTimeout: idleTimeout) }
     }
 
     // MARK: - Inside transactions
@@ -110,13 +117,29 @@ extension Store {
             """)
     }
 
-    static func expireIdleSessions(_ db: Database, now: Date, idleTimeout: TimeInterval) throws {
+    @discardableResult
+    static func expireIdleSessions(_ db: Database, now: Date, idleTimeout: TimeInterval) throws -> Int {
         let stale = try Int64.fetchAll(db, literal: """
             SELECT id FROM sessions WHERE state = \(SessionState.active) AND last_seen_at < \(now.addingTimeInterval(-idleTimeout))
             """)
         for id in stale {
             try end(db, sessionID: id, state: .expired, now: now)
         }
+        return stale.count
+    }
+
+    /// The session a call works on, checked inside the call's own transaction: still active (else
+    /// `StoreError.sessionOver`; another session may have replaced it since the call looked it up), and
+    /// touched, so that its idle time counts from this call.
+    @discardableResult
+    static func touchActive(_ db: Database, sessionID: Int64, now: Date) throws -> Session {
+        var session = try session(db, id: sessionID)
+        guard session.state == .active else { throw StoreError.sessionOver(id: sessionID, state: session.state) }
+        if session.lastSeenAt != now {
+            try db.execute(literal: "UPDATE sessions SET last_seen_at = \(now) WHERE id = \(sessionID)")
+            session.lastSeenAt = now
+        }
+        return session
     }
 
     /// The session's items out to QuickBooks become in doubt (queries simply go back to the queue).

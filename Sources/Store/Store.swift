@@ -4,6 +4,12 @@ import GRDB
 /// The only owner of qblink's SQLite database: users, the request queue, Web Connector sessions, the
 /// settlements enqueued and the exchange log. WAL mode, a busy timeout, versioned migrations, one writer.
 /// Every access runs on GRDB's own threads; callers await it.
+///
+/// Durability: every write transaction commits with `synchronous = FULL` (the WAL is fsynced before the commit
+/// returns), so a queue state change (sent, done, failed, in doubt) is on disk before the answer that reports
+/// it leaves. The exchange log alone is written with `synchronous = NORMAL` (`logExchanges`): a power cut may
+/// lose its last lines, never a queue state. WAL frames reach the disk in order, so the log can only lag the
+/// queue, never run ahead of it.
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
@@ -15,6 +21,7 @@ public final class Store: Sendable {
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
         config.label = "qblink"
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
@@ -33,6 +40,12 @@ public final class Store: Sendable {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
         }
+    }
+
+    /// Rows inserted, updated or deleted through this Store since it opened (SQLite's `total_changes` of its one
+    /// writing connection): a test that a call wrote nothing compares it before and after.
+    public func changeCount() async throws -> Int {
+        try await pool.write { db in db.totalChangesCount }
     }
 
     /// The migrations applied to this database, oldest first.
@@ -66,6 +79,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case withdrawn(item: Int64)
     /// Another Web Connector is at work for the user (a call within the last moments).
     case userBusy(retryAfter: TimeInterval)
+    /// A call on a session that ended (closed, expired or replaced) after the call looked it up.
+    case sessionOver(id: Int64, state: SessionState)
 
     public var description: String {
         switch self {
@@ -97,6 +112,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "settlement \(id) is being undone; enqueue it again once the undo has gone to QuickBooks (see 'qblink settlement list')"
         case .settlementChanged(let id):
             return "settlement \(id) changed while its undo was prepared; run the undo again"
+        case .sessionOver(let id, let state):
+            return "session \(id) is over (\(state.rawValue)); the Web Connector starts a new one with Update Selected"
         case .userBusy(let wait):
             return "another Web Connector is syncing this user; try again in \(Int(wait.rounded(.up))) s"
         case .withdrawn(let item):

@@ -1,4 +1,3 @@
-import COpenSSL
 import Foundation
 import Store
 import Synchronization
@@ -29,8 +28,7 @@ final class CredentialCache: Sendable {
             forget(userID: userID)
             return false
         }
-        let mac = self.mac(storedHash: storedHash, password: password)
-        return mac.withUnsafeBytes { a in entry.mac.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, mac.count) == 0 } }
+        return HMACSHA256.equal(mac(storedHash: storedHash, password: password), entry.mac)
     }
 
     /// Remembers a password the slow hash just verified.
@@ -47,15 +45,6 @@ final class CredentialCache: Sendable {
 
     private func mac(storedHash: String, password: String) -> [UInt8] {
         // The stored hash and the password, separated by a NUL that neither contains.
-        let message = Array(storedHash.utf8) + [0] + Array(password.utf8)
-        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        let ok = key.withUnsafeBufferPointer { k in
-            message.withUnsafeBufferPointer { m in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, &out, &length)
-            }
-        }
-        precondition(ok != nil, "OpenSSL HMAC failed")
-        return Array(out.prefix(Int(length)))
+        HMACSHA256.mac(key: key, Array(storedHash.utf8) + [0] + Array(password.utf8))
     }
 }

@@ -10,27 +10,35 @@ extension WebConnectorService {
             logger.warning("authentication refused: too many failures from this client", metadata: ["user": "\(user)", "client": "\(context.client ?? "-")"])
             return ["", "nvu"]
         }
-        let throttle = try await store.authThrottle(name: user, now: now, freeFailures: configuration.freeAuthFailures)
-        if let wait = throttle.wait {
+        // One read decides: the throttle, the user and whether there is work. Nothing is written unless the
+        // password is wrong, failures are to be cleared, or there is work (a session).
+        let state = try await store.loginState(name: user, now: now, freeFailures: configuration.freeAuthFailures)
+        if let wait = state.wait {
             logger.warning(
                 "authentication throttled",
                 metadata: ["user": "\(user)", "retry_after_s": "\(Int(wait.rounded(.up)))"])
             return ["", "nvu"]
         }
-        let account = try await store.user(named: user)
-        guard let matches = await checkPassword(password, of: account, now: now) else {
+        guard let matches = await checkPassword(password, of: state.user, now: now) else {
             logger.warning("authentication postponed: every password-hashing worker is busy", metadata: ["user": "\(user)"])
             return ["", "busy", String(Int(Self.hashingBusyRetry)), ""]
         }
-        guard let account, matches else {
+        guard let account = state.user, matches else {
             clientFailures.recordFailure(context.client, now: now)
             let failures = try await store.recordAuthFailure(name: user, now: now)
             logger.warning(
                 "authentication failed",
-                metadata: ["user": "\(user)", "reason": "\(account == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
+                metadata: ["user": "\(user)", "reason": "\(state.user == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
             return ["", "nvu"]
         }
-        if throttle.failures > 0 { try await store.clearAuthFailures(name: user) }
+        if state.failures > 0 { try await store.clearAuthFailures(name: user) }
+        if state.pending == 0 && state.inDoubt == 0 {
+            // Nothing to do and nothing to report: no session row. The ticket is signed, so the closeConnection
+            // that follows needs no database either; a user's other session, if any, is left as it is (it has
+            // nothing in flight). Items in doubt take the full path, whose closeConnection tells of them.
+            logger.info("authenticated: nothing to do", metadata: ["user": "\(account.name)"])
+            return [idleTickets.make(userName: account.name, now: now), "none"]
+        }
         let ticket = SecureRandom.ticket()
         let session: Session
         let pending: Int

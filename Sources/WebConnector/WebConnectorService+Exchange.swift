@@ -9,33 +9,34 @@ extension WebConnectorService {
     static let lookupPrefix = "check-"
 
     func sendRequestXML(_ call: SOAPCall, _ context: inout Context) async throws -> String {
+        if idleUser(call, &context) != nil { return "" }
         guard let info = try await activeSession(call, &context) else { return "" }
         let sessionID = info.session.sessionID
-        var session = info.session
-        if session.qbxmlVersion == nil || !call["strHCPResponse"].isEmpty {
-            let host = HostInfo.parse(call["strHCPResponse"])
-            if let refusal = try await wrongCompanyFile(host, session) {
-                try await store.setLastError(sessionID: sessionID, refusal)
+        var host: SessionHost?
+        if info.session.qbxmlVersion == nil || !call["strHCPResponse"].isEmpty {
+            let told = HostInfo.parse(call["strHCPResponse"])
+            if let refusal = try await wrongCompanyFile(told, info.session) {
+                try await store.setLastError(sessionID: sessionID, refusal, now: now())
                 try await store.endSession(id: sessionID, now: now())
                 logger.error("wrong company file", metadata: ["session": "\(sessionID)", "user": "\(info.userName)"])
                 return ""
             }
             let announced = QBXMLVersion(major: Int(call["qbXMLMajorVers"]) ?? 0, minor: Int(call["qbXMLMinorVers"]) ?? 0)
-            guard let version = QBXMLVersion.choose(supported: host?.supportedVersions ?? [], announced: announced) else {
+            guard let version = QBXMLVersion.choose(supported: told?.supportedVersions ?? [], announced: announced) else {
                 let message = "QuickBooks did not say which qbXML versions it supports; nothing was sent."
-                try await store.setLastError(sessionID: sessionID, message)
+                try await store.setLastError(sessionID: sessionID, message, now: now())
                 return ""
             }
             let company = call["strCompanyFileName"]
-            try await store.setHost(
-                sessionID: sessionID, companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
-                country: host?.country ?? (call["qbXMLCountry"].isEmpty ? nil : call["qbXMLCountry"]),
-                productName: host?.productName)
-            session.qbxmlVersion = version.description
+            host = SessionHost(
+                companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
+                country: told?.country ?? (call["qbXMLCountry"].isEmpty ? nil : call["qbXMLCountry"]), productName: told?.productName)
         }
-        let version = QBXMLVersion(session.qbxmlVersion ?? "") ?? .fallback
+        let version = QBXMLVersion(host?.qbxmlVersion ?? info.session.qbxmlVersion ?? "") ?? .fallback
+        // One transaction: the host, the session's check and touch, the batch marked sent (or the last error).
         let batch = try await store.startBatch(
-            sessionID: sessionID, now: now(), limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes
+            sessionID: sessionID, now: now(), host: host, limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes,
+            whenEmpty: Self.nothingToSend
         ) { item, prerequisites in Self.prepare(item, prerequisites, version: version) }
         if batch.lostResponses > 0 {
             logger.warning(
@@ -45,10 +46,7 @@ extension WebConnectorService {
         if !batch.refused.isEmpty {
             logger.warning("requests not sent", metadata: ["session": "\(sessionID)", "count": "\(batch.refused.count)", "version": "\(version)"])
         }
-        if batch.isEmpty {
-            try await store.setLastError(sessionID: sessionID, try await nothingToSend(batch, info, version: version))
-            return ""
-        }
+        if batch.isEmpty { return "" }
         var requests: [(requestID: String, body: String)] = []
         for item in batch.lookups {
             requests.append((Self.lookupPrefix + String(item.id!), item.lookupBody ?? ""))
@@ -81,13 +79,12 @@ extension WebConnectorService {
     }
 
     /// What getLastError says when a sendRequestXML had nothing to send.
-    func nothingToSend(_ batch: Batch, _ info: SessionInfo, version: QBXMLVersion) async throws -> String {
+    @Sendable static func nothingToSend(_ batch: Batch) -> String {
         if !batch.refused.isEmpty {
             return "\(batch.refused.count) request(s) could not be sent and failed (\(batch.refused[0].statusMessage ?? "")) — run qblink queue --state failed"
         }
-        let waiting = try await store.counts(userName: info.userName)[.queued] ?? 0
-        if waiting > 0 {
-            return "\(waiting) request(s) wait for a customer, item or invoice that is in doubt — run qblink queue --state in-doubt"
+        if batch.waiting > 0 {
+            return "\(batch.waiting) request(s) wait for a customer, item or invoice that is in doubt — run qblink queue --state in-doubt"
         }
         return "No request left to send."
     }
@@ -106,17 +103,17 @@ extension WebConnectorService {
     }
 
     func receiveResponseXML(_ call: SOAPCall, _ context: inout Context) async throws -> Int {
+        if idleUser(call, &context) != nil { return -1 }
         guard let info = try await activeSession(call, &context) else { return -1 }
         let session = info.session
         let hresult = call["hresult"]
         if !hresult.isEmpty {
             let message = call["message"]
             let text = "QuickBooks rejected the whole request message: \(message.isEmpty ? "no reason given" : message) (HRESULT \(hresult))"
-            try await store.setLastError(sessionID: session.sessionID, text)
             logger.warning("request message rejected", metadata: ["session": "\(session.sessionID)", "hresult": "\(hresult)"])
             // The message was not processed: its requests fail with QuickBooks' reason (never re-sent on their
             // own); a retry sends each alone, so one unreadable request cannot fail the others again.
-            return try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
+            return try await store.finishBatch(sessionID: session.sessionID, now: now(), lastError: text) { inFlight in
                 var outcomes: [Int64: ItemOutcome] = [:]
                 for item in inFlight {
                     outcomes[item.id!] = item.state == .checking
@@ -131,8 +128,7 @@ extension WebConnectorService {
             response = try QBXMLResponse.parse(call["response"])
         } catch {
             let text = "QuickBooks' response could not be read (\(error)); the requests are in doubt and will be looked up"
-            try await store.setLastError(sessionID: session.sessionID, text)
-            return try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
+            return try await store.finishBatch(sessionID: session.sessionID, now: now(), lastError: text) { inFlight in
                 Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id!, ItemOutcome.inDoubt(message: text)) })
             }
         }

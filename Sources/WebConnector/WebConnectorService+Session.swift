@@ -7,15 +7,17 @@ extension WebConnectorService {
         "qblink does not know this session (unknown or expired ticket). Click Update Selected to start a new one."
 
     func connectionError(_ call: SOAPCall, _ context: inout Context) async throws -> String {
+        if idleUser(call, &context) != nil { return "done" }
         guard let info = try await activeSession(call, &context) else { return "done" }
         let text = "QuickBooks could not be opened: \(call["message"].isEmpty ? "no reason given" : call["message"]) (HRESULT \(call["hresult"]))"
-        try await store.setLastError(sessionID: info.session.sessionID, text)
+        try await store.setLastError(sessionID: info.session.sessionID, text, now: now())
         logger.warning("connection error", metadata: ["session": "\(info.session.sessionID)", "hresult": "\(call["hresult"])"])
         return "done"
     }
 
     func lastError(_ call: SOAPCall, _ context: inout Context) async throws -> String {
         guard let ticket = call.ticket else { return Self.unknownTicketMessage }
+        if idleUser(call, &context) != nil { return "No error." }
         switch try await store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
         case .active(let info), .ended(let info):
             context.sessionID = info.session.id
@@ -30,11 +32,11 @@ extension WebConnectorService {
     }
 
     func closeConnection(_ call: SOAPCall, _ context: inout Context) async throws -> String {
+        if idleUser(call, &context) != nil { return Self.summary(created: 0, failed: 0, inDoubt: 0) }
         guard let info = try await activeSession(call, &context) else {
             return "Session unknown or already over."
         }
-        let ended = try await store.endSession(id: info.session.sessionID, now: now())
-        let inDoubt = try await store.counts(userName: info.userName)[.inDoubt] ?? 0
+        let (ended, inDoubt) = try await store.closeSession(id: info.session.sessionID, now: now())
         return Self.summary(created: ended.doneCount, failed: ended.failedCount, inDoubt: inDoubt)
     }
 

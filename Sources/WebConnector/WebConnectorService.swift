@@ -13,6 +13,10 @@ public final class WebConnectorService: Sendable {
     let credentials: CredentialCache
     let hashing: HashingPool
     let clientFailures: ClientFailures
+    let idleTickets: IdleTickets
+    let exchangeLog: ExchangeLogWriter
+    /// Where the calls' time goes, per method and step.
+    public let profile = CallProfile()
 
     public init(
         store: Store, configuration: WebConnectorConfiguration = .init(),
@@ -25,6 +29,19 @@ public final class WebConnectorService: Sendable {
         credentials = CredentialCache(lifetime: configuration.credentialLifetime)
         hashing = HashingPool(width: configuration.hashingWorkers)
         clientFailures = ClientFailures(limit: configuration.clientFailureLimit)
+        idleTickets = IdleTickets(lifetime: configuration.idleTimeout)
+        exchangeLog = ExchangeLogWriter(store: store, logger: logger)
+    }
+
+    /// Waits until every call answered so far is in the exchange log (shutdown, and readers that must see it).
+    public func flushExchangeLog() async {
+        await exchangeLog.flush()
+    }
+
+    /// What writing the exchange log has cost: records, batches, wall time and records that could not be written.
+    public func exchangeLogTotals() async -> (records: Int, batches: Int, nanoseconds: UInt64, failures: Int) {
+        let t = await exchangeLog.totals
+        return (t.records, t.batches, t.nanoseconds, t.failures)
     }
 
     /// Slow password verifications run so far (each costs about a third of a second of CPU).
@@ -45,39 +62,45 @@ public final class WebConnectorService: Sendable {
     }
 
     /// Answers one SOAP call. `client` is the caller's address (for the per-client authentication limit).
+    /// The call's queue change, if any, is committed before this returns; its exchange-log record is queued and
+    /// written in the background (`flushExchangeLog` waits for it).
     public func respond(body: [UInt8], soapAction: String?, contentType: String?, client: String? = nil) async -> Reply {
         let started = DispatchTime.now().uptimeNanoseconds
         var context = Context(client: client)
         var methodName = "(refused)"
         var ticket: String?
         let reply: Reply
+        var decoded = started
+        var worked = started
         do {
             let call = try SOAPCodec.decode(body: body, soapAction: soapAction, contentType: contentType)
+            decoded = DispatchTime.now().uptimeNanoseconds
             methodName = call.method.rawValue
             ticket = call.ticket
             do {
                 let result = try await dispatch(call, &context)
+                worked = DispatchTime.now().uptimeNanoseconds
                 reply = Reply(status: 200, body: SOAPCodec.encode(call.method, result))
             } catch {
+                worked = DispatchTime.now().uptimeNanoseconds
                 logger.error("internal error", metadata: ["method": "\(methodName)", "error": "\(error)"])
                 reply = Reply(
                     status: 500, body: SOAPCodec.encode(SOAPFault(.server, "qblink could not complete \(methodName): \(error)")))
             }
         } catch {
+            decoded = DispatchTime.now().uptimeNanoseconds
+            worked = decoded
             logger.warning("refused a request", metadata: ["reason": "\(error.message)"])
             reply = Reply(status: 500, body: SOAPCodec.encode(error))
         }
-        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
-        let text = SOAPCodec.maskingPasswords(in: String(decoding: body, as: UTF8.self))
-        do {
-            try await store.logExchange(
-                Exchange(
-                    at: now(), method: methodName, ticket: ticket, userName: context.userName,
-                    sessionID: context.sessionID, durationMS: elapsed, httpStatus: reply.status, requestBody: text,
-                    responseBody: reply.body))
-        } catch {
-            logger.error("could not record the exchange", metadata: ["error": "\(error)"])
-        }
+        let encoded = DispatchTime.now().uptimeNanoseconds
+        let elapsed = Double(encoded - started) / 1_000_000
+        await exchangeLog.append(
+            .init(
+                at: now(), method: methodName, ticket: ticket, userName: context.userName, sessionID: context.sessionID,
+                durationMS: elapsed, httpStatus: reply.status, request: body, response: reply.body))
+        let logged = DispatchTime.now().uptimeNanoseconds
+        profile.record(methodName, decode: decoded - started, work: worked - decoded, encode: encoded - worked, log: logged - encoded)
         logger.info(
             "soap call",
             metadata: [
@@ -88,6 +111,27 @@ public final class WebConnectorService: Sendable {
     }
 
     func dispatch(_ call: SOAPCall, _ context: inout Context) async throws -> SOAPResult {
+        do {
+            return try await answer(call, &context)
+        } catch StoreError.sessionOver(let id, let state) {
+            // Another session replaced this one (or it expired) between the call's lookup and its write.
+            logger.warning("call on an ended session", metadata: ["method": "\(call.method.rawValue)", "session": "\(id)", "state": "\(state.rawValue)"])
+            return Self.sessionOverAnswer(call.method)
+        }
+    }
+
+    /// What a session call answers when its session is unknown or over.
+    static func sessionOverAnswer(_ method: SOAPMethod) -> SOAPResult {
+        switch method {
+        case .receiveResponseXML: return .int(-1)
+        case .closeConnection: return .string("Session unknown or already over.")
+        case .connectionError: return .string("done")
+        case .getLastError: return .string(unknownTicketMessage)
+        default: return .string("")
+        }
+    }
+
+    func answer(_ call: SOAPCall, _ context: inout Context) async throws -> SOAPResult {
         switch call.method {
         case .serverVersion:
             return .string(configuration.serverVersion)
@@ -112,6 +156,13 @@ public final class WebConnectorService: Sendable {
         case .interactiveRejected:
             return .string("qblink does not use interactive mode; nothing to do.")
         }
+    }
+
+    /// The user name of an idle ticket (an authenticate that answered `none`; no session row), or nil.
+    func idleUser(_ call: SOAPCall, _ context: inout Context) -> String? {
+        guard let ticket = call.ticket, let name = idleTickets.userName(of: ticket, now: now()) else { return nil }
+        context.userName = name
+        return name
     }
 
     /// The active session of a call's ticket, or nil (logged) when the ticket is unknown or its session over.

@@ -92,7 +92,32 @@ struct Serve: AsyncParsableCommand {
         let maintenance = Task { await service.runMaintenance() }
         defer { maintenance.cancel() }
         try await app.runService()
+        // Graceful shutdown: the calls answered are all in the exchange log before the process ends.
+        await service.flushExchangeLog()
+        await Self.logProfile(service, logger)
     }
+
+    /// Where the calls' time went, per method and step (mean microseconds), and what the exchange log cost.
+    static func logProfile(_ service: WebConnectorService, _ logger: Logger) async {
+        for (method, steps) in service.profile.snapshot.sorted(by: { $0.key < $1.key }) {
+            logger.info(
+                "call profile",
+                metadata: [
+                    "method": "\(method)", "calls": "\(steps.calls)", "decode_us": "\(Self.micro(steps.mean(steps.decode)))",
+                    "work_us": "\(Self.micro(steps.mean(steps.work)))", "encode_us": "\(Self.micro(steps.mean(steps.encode)))",
+                    "log_us": "\(Self.micro(steps.mean(steps.log)))",
+                ])
+        }
+        let log = await service.exchangeLogTotals()
+        logger.info(
+            "exchange log profile",
+            metadata: [
+                "records": "\(log.records)", "batches": "\(log.batches)", "failures": "\(log.failures)",
+                "us_per_record": "\(Self.micro(log.records == 0 ? 0 : Double(log.nanoseconds) / Double(log.records) / 1_000))",
+            ])
+    }
+
+    static func micro(_ value: Double) -> String { String(format: "%.1f", value) }
 }
 
 extension ClientVersionPolicy.Action: ExpressibleByArgument {}

@@ -35,6 +35,32 @@ enum SweepInvariants {
             problems.append("list element \(name) was added \(count) times")
         }
         problems += books(w)
+        problems += try await logLagsQueue(w, store, items)
+        return problems
+    }
+
+    /// The exchange log never runs ahead of the queue, whatever was killed when: a sendRequestXML the log shows
+    /// sending an item was counted in that item's attempts (the sent mark is committed before the answer leaves,
+    /// and the log's record is written after). A crash may lose log records, so the log may show fewer sends.
+    static func logLagsQueue(_ w: SweepWorkload, _ store: Store, _ items: [QueueItem]) async throws -> [String] {
+        let attempts = Dictionary(uniqueKeysWithValues: items.map { ($0.id!, $0.attempts) })
+        var logged: [Int64: Int] = [:]
+        for call in try await store.recentExchanges(limit: 1_000_000)
+        where call.method == "sendRequestXML" && call.userName == w.user && call.httpStatus == 200 {
+            let envelope = try XMLReader.parse(call.responseBody)
+            guard let message = envelope.descendant("sendRequestXMLResult")?.text, !message.isEmpty else { continue }
+            for request in try XMLReader.parse(message).descendant("QBXMLMsgsRq")?.children ?? [] {
+                // Lookups (`check-N`) do not count as attempts.
+                if let id = request.attribute("requestID").flatMap({ Int64($0) }) { logged[id, default: 0] += 1 }
+            }
+        }
+        var problems: [String] = []
+        for (id, sends) in logged.sorted(by: { $0.key < $1.key }) where sends > attempts[id] ?? 0 {
+            problems.append("the exchange log shows item \(id) sent \(sends) times, but the queue counts \(attempts[id] ?? 0) attempts")
+        }
+        if logged.isEmpty && items.contains(where: { $0.attempts > 0 }) {
+            problems.append("the exchange log shows no request sent at all")
+        }
         return problems
     }
 

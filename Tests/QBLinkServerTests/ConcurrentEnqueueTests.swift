@@ -47,6 +47,7 @@ import Testing
         let queued = try await enqueue.value
         #expect(queued.transactions == 5_000)
         #expect(overlapped >= 1, "no session ran while the enqueue did (it took \(Date().timeIntervalSince(started)) s)")
+        await h.server.service.flushExchangeLog()
         let calls = try await h.store.recentExchanges(limit: 1_000)
         #expect(calls.allSatisfy { $0.httpStatus == 200 }, "\(calls.filter { $0.httpStatus != 200 }.map(\.responseBody))")
         #expect(try await h.store.counts(userName: "shop")[.queued] == 5_000 + 50 + 30 + 1)

@@ -85,6 +85,7 @@ import XMLKit
         }
         try await stillServing(h)
         // Every refused call is in the exchange log.
+        await h.server.service.flushExchangeLog()
         #expect(try await h.store.recentExchanges(limit: 50).filter { $0.httpStatus == 500 }.count == cases.count)
     }
 

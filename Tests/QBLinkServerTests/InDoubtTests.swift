@@ -152,6 +152,7 @@ import XMLKit
         #expect(try await client.closeConnection("not-a-ticket").contains("unknown"))
         #expect(try await client.connectionError("", hresult: "0x1", message: "x") == "done")
         #expect(try await client.serverVersion().hasPrefix("qblink"))
+        await h.server.service.flushExchangeLog()
         let logged = try await h.store.recentExchanges(limit: 10)
         #expect(logged.contains { $0.method == "sendRequestXML" && $0.ticket == "not-a-ticket" && $0.sessionID == nil })
     }

@@ -60,6 +60,7 @@ import XMLKit
         try await h.enqueue([QBXMLSamples.customer("Eta")])
         let run = try await h.run()
         let session = try #require(try await h.store.sessions().first)
+        await h.server.service.flushExchangeLog()
         let calls = try await h.store.exchanges(sessionID: session.sessionID)
         #expect(calls.map(\.method) == ["authenticate", "sendRequestXML", "receiveResponseXML", "closeConnection"])
         #expect(calls.allSatisfy { $0.userName == "amazon" && $0.httpStatus == 200 && $0.durationMS >= 0 })
@@ -78,6 +79,7 @@ import XMLKit
         let h = try await Harness()
         defer { h.finish() }
         _ = try await h.client().authenticate("amazon", "my-secret-guess")
+        await h.server.service.flushExchangeLog()
         let logged = try await h.store.recentExchanges(limit: 10)
         #expect(logged.count == 1)
         #expect(!logged[0].requestBody.contains("my-secret-guess"))

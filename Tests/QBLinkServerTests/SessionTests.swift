@@ -6,14 +6,49 @@ import WebConnector
 import XMLKit
 
 @Suite struct SessionTests {
-    @Test func anEmptyQueueAnswersNone() async throws {
+    @Test func anEmptyQueueAnswersNoneAndWritesNothing() async throws {
         let h = try await Harness()
         defer { h.finish() }
         let run = try await h.run()
         #expect(run.authenticate.count == 2)
-        #expect(run.authenticate[0].count == 36)
+        #expect(run.authenticate[0].hasPrefix("idle."))
         #expect(run.authenticate[1] == "none")
         #expect(run.requests.isEmpty)
+        // An idle poll (authenticate → none → closeConnection) leaves no session and changes no row: the only
+        // rows written are its two calls' in the exchange log.
+        await h.server.service.flushExchangeLog()
+        let before = try await h.store.changeCount()
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)
+        #expect(ticket[1] == "none")
+        #expect(try await client.closeConnection(ticket[0]) == "Nothing to do.")
+        await h.server.service.flushExchangeLog()
+        #expect(try await h.store.changeCount() == before + 2)
+        #expect(try await h.store.sessions().isEmpty)
+        let logged = try await h.store.recentExchanges(limit: 2)
+        #expect(logged.map(\.method) == ["authenticate", "closeConnection"])
+        #expect(logged.allSatisfy { $0.userName == "amazon" && $0.sessionID == nil })
+        #expect(!logged[0].requestBody.contains(Harness.password))
+    }
+
+    @Test func anIdleTicketIsKnownOnlyAsIssued() async throws {
+        let h = try await Harness(users: ["amazon", "ebay"])
+        defer { h.finish() }
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        #expect(try await client.getLastError(ticket) == "No error.")
+        #expect(try await client.sendRequestXML(ticket) == "")
+        // Another user's name, or any other change, breaks the signature: the ticket is unknown.
+        let parts = ticket.split(separator: ".").map(String.init)
+        let ebay = Array("ebay".utf8).map { String(format: "%02x", $0) }.joined()
+        let forged = [parts[0], parts[1], parts[2], ebay, parts[4]].joined(separator: ".")
+        #expect(try await client.closeConnection(forged) == "Session unknown or already over.")
+        #expect(try await client.closeConnection(String(ticket.dropLast()) + (ticket.last == "0" ? "1" : "0")) == "Session unknown or already over.")
+        #expect(try await client.closeConnection(ticket) == "Nothing to do.")
+        // Too old: an idle ticket lasts as long as a session may stay idle.
+        let old = try await client.authenticate("amazon", Harness.password)[0]
+        h.clock.advance(by: h.configuration.idleTimeout + 1)
+        #expect(try await client.closeConnection(old) == "Session unknown or already over.")
     }
 
     @Test func aWrongPasswordOrUserAnswersNvuAndRepeatedFailuresAreThrottled() async throws {

@@ -46,6 +46,7 @@ public final class TestServer: @unchecked Sendable {
     public func stop() async {
         task.cancel()
         _ = await task.result
+        await service.flushExchangeLog()
     }
 
     /// Starts stopping the server without waiting (for `defer`, which cannot wait).

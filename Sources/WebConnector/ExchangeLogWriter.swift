@@ -1,0 +1,104 @@
+import Foundation
+import Logging
+import SOAP
+import Store
+
+/// The exchange log's way to the database, off the answer's path: a call's record is queued in memory and the
+/// queue is written in batches, one transaction each (`Store.logExchanges`, which does not wait for the disk),
+/// while the answer goes out. Calls that arrive while a batch is written form the next one. Bounded: when
+/// `capacity` records or `capacityBytes` of bodies wait, a call waits for room before it answers. A crash loses
+/// at most what waits here, never queue state: each call's queue change was committed before it was queued.
+actor ExchangeLogWriter {
+    /// One call as it is queued; the password is masked when the batch is written.
+    struct Entry: Sendable {
+        var at: Date
+        var method: String
+        var ticket: String?
+        var userName: String?
+        var sessionID: Int64?
+        var durationMS: Double
+        var httpStatus: Int
+        var request: [UInt8]
+        var response: String
+
+        var bytes: Int { request.count + response.utf8.count }
+
+        var exchange: Exchange {
+            Exchange(
+                at: at, method: method, ticket: ticket, userName: userName, sessionID: sessionID, durationMS: durationMS,
+                httpStatus: httpStatus, requestBody: SOAPCodec.maskingPasswords(in: String(decoding: request, as: UTF8.self)),
+                responseBody: response)
+        }
+    }
+
+    /// What writing the log has cost so far.
+    struct Totals: Sendable {
+        var records = 0
+        var batches = 0
+        var nanoseconds: UInt64 = 0
+        var failures = 0
+    }
+
+    let store: Store
+    let capacity: Int
+    let capacityBytes: Int
+    let logger: Logger
+    private var pending: [Entry] = []
+    private var pendingBytes = 0
+    private var writing = false
+    private var waitingForRoom: [CheckedContinuation<Void, Never>] = []
+    private var waitingForEmpty: [CheckedContinuation<Void, Never>] = []
+    private(set) var totals = Totals()
+
+    init(store: Store, capacity: Int = 2_000, capacityBytes: Int = 64 << 20, logger: Logger) {
+        self.store = store
+        self.capacity = capacity
+        self.capacityBytes = capacityBytes
+        self.logger = logger
+    }
+
+    /// Queues one call's record, waiting first while the queue is full.
+    func append(_ entry: Entry) async {
+        // A record larger than the whole allowance still goes, alone.
+        while !pending.isEmpty && (pending.count >= capacity || pendingBytes + entry.bytes > capacityBytes) {
+            await withCheckedContinuation { waitingForRoom.append($0) }
+        }
+        pending.append(entry)
+        pendingBytes += entry.bytes
+        if !writing {
+            writing = true
+            Task { await self.writeAll() }
+        }
+    }
+
+    /// Waits until everything queued so far is in the database (shutdown, and tests that read the log).
+    func flush() async {
+        guard writing || !pending.isEmpty else { return }
+        await withCheckedContinuation { waitingForEmpty.append($0) }
+    }
+
+    private func writeAll() async {
+        while !pending.isEmpty {
+            let batch = pending
+            pending.removeAll(keepingCapacity: true)
+            pendingBytes = 0
+            let room = waitingForRoom
+            waitingForRoom.removeAll()
+            for waiter in room { waiter.resume() }
+            let started = DispatchTime.now().uptimeNanoseconds
+            do {
+                try await store.logExchanges(batch.map(\.exchange))
+            } catch {
+                totals.failures += batch.count
+                logger.error("could not record calls in the exchange log", metadata: ["calls": "\(batch.count)", "error": "\(error)"])
+            }
+            totals.records += batch.count
+            totals.batches += 1
+            totals.nanoseconds += DispatchTime.now().uptimeNanoseconds - started
+        }
+        writing = false
+        let empty = waitingForEmpty
+        waitingForEmpty.removeAll()
+        for waiter in empty { waiter.resume() }
+    }
+}
