@@ -80,7 +80,7 @@ let package = Package(
 
         // Benchmark (not a test): simulated Web Connectors against a real qblink, and the same HTTP stack's echo.
         .executableTarget(name: "LoadBench", dependencies: [
-            "XMLKit",
+            "XMLKit", "Store", "WebConnector",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),

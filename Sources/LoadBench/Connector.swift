@@ -1,14 +1,29 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import WebConnector
 import XMLKit
+
+/// Where a simulated Web Connector's calls go: a server over HTTP, or the service itself in this process (the
+/// step profile, which leaves HTTP out).
+enum Transport: Sendable {
+    case http(HTTPClient, url: String)
+    case service(WebConnectorService)
+}
 
 /// A simulated Web Connector: the envelopes the real one sends, QuickBooks' answers made up at once. Kept
 /// cheap (prebuilt text, plain string search), so that the load generator costs far less than the server.
 struct Connector {
-    let client: HTTPClient
-    let url: String
+    let transport: Transport
     var tally = Tally()
+
+    init(client: HTTPClient, url: String) {
+        transport = .http(client, url: url)
+    }
+
+    init(service: WebConnectorService) {
+        transport = .service(service)
+    }
 
     static let prefix =
         "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>"
@@ -29,17 +44,25 @@ struct Connector {
 
     /// Posts one call and returns the response body.
     mutating func call(_ method: String, _ body: String) async throws -> String {
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "text/xml; charset=utf-8")
-        request.headers.add(name: "SOAPAction", value: "\"http://developer.intuit.com/\(method)\"")
-        request.body = .bytes(ByteBuffer(string: body))
+        let action = "\"http://developer.intuit.com/\(method)\""
         let start = DispatchTime.now().uptimeNanoseconds
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let buffer = try await response.body.collect(upTo: 64 << 20)
+        let (status, text): (Int, String)
+        switch transport {
+        case .http(let client, let url):
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "text/xml; charset=utf-8")
+            request.headers.add(name: "SOAPAction", value: action)
+            request.body = .bytes(ByteBuffer(string: body))
+            let response = try await client.execute(request, timeout: .seconds(60))
+            (status, text) = (Int(response.status.code), String(buffer: try await response.body.collect(upTo: 64 << 20)))
+        case .service(let service):
+            let reply = await service.respond(body: Array(body.utf8), soapAction: action, contentType: "text/xml; charset=utf-8", client: "127.0.0.1")
+            (status, text) = (reply.status, reply.body)
+        }
         tally.record(method, since: start)
-        if response.status.code != 200 { tally.failures += 1 }
-        return String(buffer: buffer)
+        if status != 200 { tally.failures += 1 }
+        return text
     }
 
     /// The text of every `<tag>` in `text`, in order.

@@ -16,6 +16,7 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Requests per sendRequestXML (qblink serve --batch).") var batch = 50
     @Option(help: "The qblink binary (default: the one beside this benchmark).") var qblink: String?
     @Option(help: "Only serve the echo on this port (the benchmark starts itself so).") var serveEcho: Int?
+    @Option(help: "Idle polls for the in-process step profile (0: no step profile).") var stepPolls = 2_000
 
     func run() async throws {
         if let serveEcho { return try await EchoServer.run(port: serveEcho) }
@@ -56,6 +57,9 @@ struct LoadBench: AsyncParsableCommand {
         }
         print(ceiling.report("ceiling: Hummingbird echoing a \(body.utf8.count)-byte POST, \(connectors) connectors"))
         try await client.shutdown()
+        if stepPolls > 0 {
+            print(try await StepProfile.run(folder: folder, polls: stepPolls, requests: requests, batch: batch))
+        }
     }
 
     /// Runs `work` on `connectors` concurrent connectors until `seconds` pass (or the work ends) and reports

@@ -34,4 +34,31 @@ public struct Exchange: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePe
     public mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
+
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["at"] = at
+        container["method"] = method
+        container["ticket"] = ticket
+        container["user_name"] = userName
+        container["session_id"] = sessionID
+        container["duration_ms"] = durationMS
+        container["http_status"] = httpStatus
+        container["request_body"] = requestBody
+        container["response_body"] = responseBody
+    }
+
+    /// Inserts the record through one cached statement, column by column rather than through `Encodable`
+    /// (every call is logged).
+    mutating func insertFast(_ db: Database) throws {
+        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [
+            at, method, ticket, userName, sessionID, durationMS, httpStatus, requestBody, responseBody,
+        ])
+        id = db.lastInsertedRowID
+    }
+
+    static let insertSQL = """
+        INSERT INTO exchanges (at, method, ticket, user_name, session_id, duration_ms, http_status, request_body, response_body)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
 }

@@ -39,6 +39,26 @@ public struct Session: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePer
         id = inserted.rowID
     }
 
+    /// Reads the row column by column, not through `Decodable` (every session call reads its session).
+    public init(row: Row) throws {
+        id = row["id"]
+        ticket = row["ticket"]
+        userID = row["user_id"]
+        state = row["state"]
+        awaitingResponse = row["awaiting_response"]
+        startedAt = row["started_at"]
+        lastSeenAt = row["last_seen_at"]
+        endedAt = row["ended_at"]
+        companyFile = row["company_file"]
+        qbxmlVersion = row["qbxml_version"]
+        country = row["country"]
+        productName = row["product_name"]
+        doneCount = row["done_count"]
+        failedCount = row["failed_count"]
+        inDoubtCount = row["in_doubt_count"]
+        lastError = row["last_error"]
+    }
+
     /// The id of a session read from the database (always set).
     public var sessionID: Int64 { id ?? 0 }
 }
@@ -52,6 +72,12 @@ public struct SessionInfo: Sendable, Equatable, Decodable, FetchableRecord {
     public var calls: Int
 
     public subscript<T>(dynamicMember keyPath: KeyPath<Session, T>) -> T { session[keyPath: keyPath] }
+
+    public init(row: Row) throws {
+        session = try Session(row: row)
+        userName = row["userName"]
+        calls = row["calls"]
+    }
 
     static let select = "SELECT sessions.*, users.name AS userName, 0 AS calls FROM sessions JOIN users ON users.id = sessions.user_id"
     static let listSelect = """

@@ -70,7 +70,7 @@ extension Store {
             var batch = Batch(lookups: [], items: [], refused: [], lostResponses: 0)
             let session = try Self.touchActive(db, sessionID: sessionID, now: now)
             if let host {
-                try db.execute(literal: """
+                try db.run( """
                     UPDATE sessions SET company_file = \(host.companyFile), qbxml_version = \(host.qbxmlVersion),
                       country = \(host.country), product_name = \(host.productName)
                     WHERE id = \(sessionID)
@@ -97,12 +97,12 @@ extension Store {
                 }
             }
             if batch.isEmpty {
-                batch.waiting = try Int.fetchOne(db, literal: """
+                batch.waiting = try Int.fetchOne(db, cached("""
                     SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.queued)
-                    """) ?? 0
-                try db.execute(literal: "UPDATE sessions SET awaiting_response = 0, last_error = \(whenEmpty(batch)) WHERE id = \(sessionID)")
+                    """)) ?? 0
+                try db.run( "UPDATE sessions SET awaiting_response = 0, last_error = \(whenEmpty(batch)) WHERE id = \(sessionID)")
             } else {
-                try db.execute(literal: "UPDATE sessions SET awaiting_response = 1 WHERE id = \(sessionID)")
+                try db.run( "UPDATE sessions SET awaiting_response = 1 WHERE id = \(sessionID)")
             }
             return batch
         }
@@ -112,11 +112,11 @@ extension Store {
         var item = item
         if body != item.body {
             // What goes out is what is kept: a lookup or a retry sees the filled TxnIDs.
-            try db.execute(literal: "UPDATE queue SET body = \(body) WHERE id = \(item.id!)")
+            try db.run( "UPDATE queue SET body = \(body) WHERE id = \(item.id!)")
             item.body = body
         }
         if let lookupBody, lookupBody != item.lookupBody {
-            try db.execute(literal: "UPDATE queue SET lookup_body = \(lookupBody) WHERE id = \(item.id!)")
+            try db.run( "UPDATE queue SET lookup_body = \(lookupBody) WHERE id = \(item.id!)")
             item.lookupBody = lookupBody
         }
         item.state = .sent
@@ -124,7 +124,7 @@ extension Store {
         item.sentAt = now
         item.attempts += 1
         item.updatedAt = now
-        try db.execute(literal: """
+        try db.run( """
             UPDATE queue SET state = \(ItemState.sent), session_id = \(sessionID), sent_at = \(now),
               attempts = attempts + 1, updated_at = \(now)
             WHERE id = \(item.id!)
@@ -137,7 +137,7 @@ extension Store {
         item.state = .failed
         item.statusMessage = reason
         item.updatedAt = now
-        try db.execute(literal: """
+        try db.run( """
             UPDATE queue SET state = \(ItemState.failed), status_message = \(reason), updated_at = \(now) WHERE id = \(item.id!)
             """)
         try count(db, .failed, sessionID: sessionID)
@@ -147,14 +147,14 @@ extension Store {
     /// In-doubt items this session has not looked up yet, now `checking`.
     static func startLookups(_ db: Database, session: Session, limit: Int, now: Date) throws -> [QueueItem] {
         let sessionID = session.sessionID
-        let lookups = try QueueItem.fetchAll(db, literal: """
+        let lookups = try QueueItem.fetchAll(db, cached("""
             SELECT * FROM queue
             WHERE user_id = \(session.userID) AND state = \(ItemState.inDoubt) AND lookup_body IS NOT NULL
               AND (lookup_session_id IS NULL OR lookup_session_id != \(sessionID))
             ORDER BY id LIMIT \(limit)
-            """)
+            """))
         for item in lookups {
-            try db.execute(literal: """
+            try db.run( """
                 UPDATE queue SET state = \(ItemState.checking), session_id = \(sessionID), lookup_session_id = \(sessionID),
                   updated_at = \(now)
                 WHERE id = \(item.id!)
@@ -166,14 +166,14 @@ extension Store {
     /// Queued items whose prerequisites are all done, oldest first, up to `limit` items and `maxBytes` of
     /// qbXML (a single larger item still goes, alone); an item that must travel alone goes alone.
     static func chooseReady(_ db: Database, userID: Int64, limit: Int, maxBytes: Int) throws -> [QueueItem] {
-        let cursor = try QueueItem.fetchCursor(db, literal: """
+        let cursor = try QueueItem.fetchCursor(db, cached("""
             SELECT * FROM queue
             WHERE user_id = \(userID) AND state = \(ItemState.queued)
               AND NOT EXISTS (SELECT 1 FROM prerequisites p JOIN queue q2 ON q2.id = p.prerequisite_id
                               WHERE p.item_id = queue.id AND q2.state != \(ItemState.done)
                                 AND NOT (q2.undoes IS NOT NULL AND q2.state = \(ItemState.cancelled)))
             ORDER BY id
-            """)
+            """))
         var chosen: [QueueItem] = []
         var bytes = 0
         while let item = try cursor.next() {
@@ -188,9 +188,9 @@ extension Store {
 
     static func count(_ db: Database, _ state: ItemState, sessionID: Int64, by n: Int = 1) throws {
         switch state {
-        case .done: try db.execute(literal: "UPDATE sessions SET done_count = done_count + \(n) WHERE id = \(sessionID)")
-        case .failed: try db.execute(literal: "UPDATE sessions SET failed_count = failed_count + \(n) WHERE id = \(sessionID)")
-        case .inDoubt: try db.execute(literal: "UPDATE sessions SET in_doubt_count = in_doubt_count + \(n) WHERE id = \(sessionID)")
+        case .done: try db.run( "UPDATE sessions SET done_count = done_count + \(n) WHERE id = \(sessionID)")
+        case .failed: try db.run( "UPDATE sessions SET failed_count = failed_count + \(n) WHERE id = \(sessionID)")
+        case .inDoubt: try db.run( "UPDATE sessions SET in_doubt_count = in_doubt_count + \(n) WHERE id = \(sessionID)")
         case .queued, .sent, .checking, .cancelled: break
         }
     }

@@ -13,17 +13,17 @@ extension Store {
         guard !exchanges.isEmpty else { return }
         try await pool.writeWithoutTransaction { db in
             // A PRAGMA cannot change inside a transaction: NORMAL for this one, FULL again before the next.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
             do {
                 try db.inTransaction {
-                    for var exchange in exchanges { try exchange.insert(db) }
+                    for var exchange in exchanges { try exchange.insertFast(db) }
                     return .commit
                 }
             } catch {
-                try db.execute(sql: "PRAGMA synchronous = FULL")
+                try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
                 throw error
             }
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
         }
     }
 

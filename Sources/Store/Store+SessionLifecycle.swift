@@ -18,7 +18,7 @@ extension Store {
     {
         try await pool.write { db in
             try Self.expireIdleSessions(db, now: now, idleTimeout: idleTimeout)
-            let open = try Session.fetchAll(db, literal: "SELECT * FROM sessions WHERE user_id = \(userID) AND state = \(SessionState.active)")
+            let open = try Session.fetchAll(db, cached("SELECT * FROM sessions WHERE user_id = \(userID) AND state = \(SessionState.active)"))
             if busyWithin > 0, let latest = open.map(\.lastSeenAt).max(), now.timeIntervalSince(latest) < busyWithin {
                 throw StoreError.userBusy(retryAfter: busyWithin - now.timeIntervalSince(latest))
             }
@@ -35,7 +35,7 @@ extension Store {
     /// writes). Finding it does not touch it: the call's own write does (`touchActive`), in its transaction.
     public func session(ticket: String, now: Date = Date(), idleTimeout: TimeInterval) async throws -> SessionLookup {
         let found = try await pool.read { db in
-            try SessionInfo.fetchOne(db, SQLRequest(literal: SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
+            try SessionInfo.fetchOne(db, cached(SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
         }
         guard var info = found else { return .unknown }
         guard info.session.state == .active else { return .ended(info) }
@@ -69,7 +69,7 @@ extension Store {
     public func setLastError(sessionID: Int64, _ text: String?, now: Date = Date()) async throws {
         try await pool.write { db in
             try Self.touchActive(db, sessionID: sessionID, now: now)
-            try db.execute(literal: "UPDATE sessions SET last_error = \(text) WHERE id = \(sessionID)")
+            try db.run( "UPDATE sessions SET last_error = \(text) WHERE id = \(sessionID)")
         }
     }
 
@@ -88,9 +88,9 @@ extension Store {
         try await pool.write { db in
             let session = try Self.touchActive(db, sessionID: id, now: now)
             try Self.end(db, sessionID: id, state: .closed, now: now)
-            let inDoubt = try Int.fetchOne(db, literal: """
+            let inDoubt = try Int.fetchOne(db, cached("""
                 SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.inDoubt)
-                """) ?? 0
+                """)) ?? 0
             return (try Self.session(db, id: id), inDoubt)
         }
     }
@@ -111,7 +111,7 @@ extension Store {
         case .closed, .active: reason = "the session closed before QuickBooks' response came back"
         }
         try markInFlightInDoubt(db, sessionID: sessionID, now: now, reason: reason)
-        try db.execute(literal: """
+        try db.run( """
             UPDATE sessions SET state = \(state), ended_at = COALESCE(ended_at, \(now)), awaiting_response = 0
             WHERE id = \(sessionID) AND state = \(SessionState.active)
             """)
@@ -119,9 +119,9 @@ extension Store {
 
     @discardableResult
     static func expireIdleSessions(_ db: Database, now: Date, idleTimeout: TimeInterval) throws -> Int {
-        let stale = try Int64.fetchAll(db, literal: """
+        let stale = try Int64.fetchAll(db, cached("""
             SELECT id FROM sessions WHERE state = \(SessionState.active) AND last_seen_at < \(now.addingTimeInterval(-idleTimeout))
-            """)
+            """))
         for id in stale {
             try end(db, sessionID: id, state: .expired, now: now)
         }
@@ -136,7 +136,7 @@ extension Store {
         var session = try session(db, id: sessionID)
         guard session.state == .active else { throw StoreError.sessionOver(id: sessionID, state: session.state) }
         if session.lastSeenAt != now {
-            try db.execute(literal: "UPDATE sessions SET last_seen_at = \(now) WHERE id = \(sessionID)")
+            try db.run( "UPDATE sessions SET last_seen_at = \(now) WHERE id = \(sessionID)")
             session.lastSeenAt = now
         }
         return session
@@ -146,17 +146,17 @@ extension Store {
     @discardableResult
     static func markInFlightInDoubt(_ db: Database, sessionID: Int64, now: Date, reason: String) throws -> Int {
         // A query changes nothing in QuickBooks: whatever became of it, it can simply be asked again.
-        try db.execute(literal: """
+        try db.run( """
             UPDATE queue SET state = \(ItemState.queued), updated_at = \(now)
             WHERE session_id = \(sessionID) AND state = \(ItemState.sent) AND type LIKE '%Query'
             """)
-        try db.execute(literal: """
+        try db.run( """
             UPDATE queue SET state = \(ItemState.inDoubt), status_message = \(reason), updated_at = \(now)
             WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight)
             """)
         let n = db.changesCount
         if n > 0 {
-            try db.execute(literal: """
+            try db.run( """
                 UPDATE sessions SET in_doubt_count = in_doubt_count + \(n), awaiting_response = 0 WHERE id = \(sessionID)
                 """)
         }
@@ -165,14 +165,16 @@ extension Store {
 
     /// Work left for a session: queued items and in-doubt items it has not looked up yet.
     static func remaining(_ db: Database, userID: Int64, sessionID: Int64) throws -> Int {
-        try Int.fetchOne(db, literal: """
+        try Int.fetchOne(db, cached("""
             SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND (state IN \([ItemState.queued] + ItemState.inFlight)
               OR (state = \(ItemState.inDoubt) AND lookup_body IS NOT NULL AND (lookup_session_id IS NULL OR lookup_session_id != \(sessionID))))
-            """) ?? 0
+            """)) ?? 0
     }
 
     static func session(_ db: Database, id: Int64) throws -> Session {
-        guard let session = try Session.fetchOne(db, key: id) else { throw StoreError.noSuchSession(String(id)) }
+        guard let session = try Session.fetchOne(db, cached("SELECT * FROM sessions WHERE id = \(id)")) else {
+            throw StoreError.noSuchSession(String(id))
+        }
         return session
     }
 }

@@ -31,14 +31,14 @@ extension Store {
             // A session id no session has: every in-doubt item with a lookup counts, as for a new session.
             let pending = try user.map { try Self.remaining(db, userID: $0.id!, sessionID: -1) } ?? 0
             let inDoubt = try user.map { user in
-                try Int.fetchOne(db, literal: "SELECT COUNT(*) FROM queue WHERE user_id = \(user.id!) AND state = \(ItemState.inDoubt)") ?? 0
+                try Int.fetchOne(db, cached("SELECT COUNT(*) FROM queue WHERE user_id = \(user.id!) AND state = \(ItemState.inDoubt)")) ?? 0
             } ?? 0
             return LoginState(failures: failures, wait: wait, user: user, pending: pending, inDoubt: inDoubt)
         }
     }
 
     static func throttle(_ db: Database, name: String, now: Date, freeFailures: Int) throws -> (failures: Int, wait: TimeInterval?) {
-        guard let row = try Row.fetchOne(db, literal: "SELECT count, last_at FROM auth_failures WHERE name = \(name)")
+        guard let row = try Row.fetchOne(db, cached("SELECT count, last_at FROM auth_failures WHERE name = \(name)"))
         else { return (0, nil) }
         let count: Int = row["count"]
         let last: Date = row["last_at"]
@@ -53,15 +53,15 @@ extension Store {
     public func recordAuthFailure(name: String, now: Date = Date()) async throws -> Int {
         try await pool.write { db in
             // Failures a day old are forgotten by `prune`, so that made-up names cannot grow the table without bound.
-            try db.execute(literal: """
+            try db.run( """
                 INSERT INTO auth_failures (name, count, last_at) VALUES (\(name), 1, \(now))
                 ON CONFLICT(name) DO UPDATE SET count = count + 1, last_at = excluded.last_at
                 """)
-            return try Int.fetchOne(db, literal: "SELECT count FROM auth_failures WHERE name = \(name)") ?? 1
+            return try Int.fetchOne(db, cached("SELECT count FROM auth_failures WHERE name = \(name)")) ?? 1
         }
     }
 
     public func clearAuthFailures(name: String) async throws {
-        try await pool.write { db in try db.execute(literal: "DELETE FROM auth_failures WHERE name = \(name)") }
+        try await pool.write { db in try db.run( "DELETE FROM auth_failures WHERE name = \(name)") }
     }
 }

@@ -63,7 +63,7 @@ extension Store {
     }
 
     static func user(_ db: Database, named name: String) throws -> User? {
-        try User.filter(Column("name") == name).fetchOne(db)
+        try User.fetchOne(db, cached("SELECT * FROM users WHERE name = \(name)"))
     }
 
     static func userID(_ db: Database, named name: String) throws -> Int64 {

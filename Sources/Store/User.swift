@@ -17,6 +17,25 @@ public struct User: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePersis
         id = inserted.rowID
     }
 
+    init(id: Int64?, name: String, passwordHash: String, companyFile: String, fileID: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.passwordHash = passwordHash
+        self.companyFile = companyFile
+        self.fileID = fileID
+        self.createdAt = createdAt
+    }
+
+    /// Reads the row column by column, not through `Decodable` (every authenticate reads its user).
+    public init(row: Row) throws {
+        id = row["id"]
+        name = row["name"]
+        passwordHash = row["password_hash"]
+        companyFile = row["company_file"]
+        fileID = row["file_id"]
+        createdAt = row["created_at"]
+    }
+
     /// The id of a user read from the database (always set).
     public var userID: Int64 { id ?? 0 }
 }
