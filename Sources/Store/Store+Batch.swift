@@ -18,6 +18,18 @@ public struct Batch: Sendable {
     public var isEmpty: Bool { lookups.isEmpty && items.isEmpty }
 }
 
+/// How a sendRequestXML found by ticket goes out: the host to record (the session's first call) and how each
+/// item is prepared.
+public struct BatchPlan: Sendable {
+    public var host: SessionHost?
+    public var prepare: @Sendable (QueueItem, [Prerequisite]) -> Preparation
+
+    public init(host: SessionHost?, prepare: @escaping @Sendable (QueueItem, [Prerequisite]) -> Preparation) {
+        self.host = host
+        self.prepare = prepare
+    }
+}
+
 /// What QuickBooks told about itself on a session's first sendRequestXML.
 public struct SessionHost: Sendable, Equatable {
     public var companyFile: String?
@@ -67,56 +79,81 @@ extension Store {
         prepare: @escaping @Sendable (QueueItem, [Prerequisite]) -> Preparation
     ) async throws -> Batch {
         try await pool.write { db in
-            var batch = Batch(lookups: [], items: [], refused: [], lostResponses: 0)
             let session = try Self.touchActive(db, sessionID: sessionID, now: now)
-            if let host {
-                try db.run( """
-                    UPDATE sessions SET company_file = \(host.companyFile), qbxml_version = \(host.qbxmlVersion),
-                      country = \(host.country), product_name = \(host.productName)
-                    WHERE id = \(sessionID)
-                    """)
+            return try Self.batch(db, session, now: now, host: host, limit: limit, maxBytes: maxBytes, whenEmpty: whenEmpty, prepare: prepare)
+        }
+    }
+
+    /// `startBatch` for a ticket, the session found in the same transaction (one round trip per call).
+    /// - Parameter plan: from the session, what goes out and how (nil: nothing can; `unprepared` becomes the
+    ///   session's last error).
+    public func startBatch(
+        ticket: String, now: Date = Date(), idleTimeout: TimeInterval, limit: Int, maxBytes: Int, unprepared: String,
+        whenEmpty: @escaping @Sendable (Batch) -> String, plan: @escaping @Sendable (Session) -> BatchPlan?
+    ) async throws -> SessionCall<Batch> {
+        try await onSession(ticket: ticket, now: now, idleTimeout: idleTimeout) { db, info in
+            guard let plan = plan(info.session) else {
+                try db.run("UPDATE sessions SET last_error = \(unprepared) WHERE id = \(info.session.sessionID)")
+                return Batch(lookups: [], items: [], refused: [], lostResponses: 0)
             }
-            if session.awaitingResponse {
-                batch.lostResponses = try Self.markInFlightInDoubt(
-                    db, sessionID: sessionID, now: now,
-                    reason: "the Web Connector asked for more work before returning QuickBooks' response to this request")
-            }
-            batch.lookups = try Self.startLookups(db, session: session, limit: limit, now: now)
-            // Refused items fail at once (and so may what waits for them): choose again until something goes.
-            while batch.lookups.isEmpty && batch.items.isEmpty {
-                try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
-                let chosen = try Self.chooseReady(db, userID: session.userID, limit: limit, maxBytes: maxBytes)
-                if chosen.isEmpty { break }
-                let prerequisites = try Self.prerequisites(db, of: chosen.compactMap(\.id))
-                for item in chosen {
-                    switch prepare(item, prerequisites[item.id!] ?? []) {
-                    case .send(let body, let lookupBody):
-                        batch.items.append(try Self.markSent(db, item, body: body, lookupBody: lookupBody, sessionID: sessionID, now: now))
-                    case .refuse(let reason): batch.refused.append(try Self.refuse(db, item, reason: reason, sessionID: sessionID, now: now))
-                    }
+            return try Self.batch(
+                db, info.session, now: now, host: plan.host, limit: limit, maxBytes: maxBytes, whenEmpty: whenEmpty, prepare: plan.prepare)
+        }
+    }
+
+    static func batch(
+        _ db: Database, _ session: Session, now: Date, host: SessionHost?, limit: Int, maxBytes: Int,
+        whenEmpty: (Batch) -> String, prepare: (QueueItem, [Prerequisite]) -> Preparation
+    ) throws -> Batch {
+        let sessionID = session.sessionID
+        var batch = Batch(lookups: [], items: [], refused: [], lostResponses: 0)
+        if let host {
+            try db.run("""
+                UPDATE sessions SET company_file = \(host.companyFile), qbxml_version = \(host.qbxmlVersion),
+                  country = \(host.country), product_name = \(host.productName)
+                WHERE id = \(sessionID)
+                """)
+        }
+        if session.awaitingResponse {
+            batch.lostResponses = try Self.markInFlightInDoubt(
+                db, sessionID: sessionID, now: now,
+                reason: "the Web Connector asked for more work before returning QuickBooks' response to this request")
+        }
+        batch.lookups = try Self.startLookups(db, session: session, limit: limit, now: now)
+        // Refused items fail at once (and so may what waits for them): choose again until something goes.
+        while batch.lookups.isEmpty && batch.items.isEmpty {
+            try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
+            let chosen = try Self.chooseReady(db, userID: session.userID, limit: limit, maxBytes: maxBytes)
+            if chosen.isEmpty { break }
+            let prerequisites = try Self.prerequisites(db, of: chosen.compactMap(\.id))
+            for item in chosen {
+                switch prepare(item, prerequisites[item.id!] ?? []) {
+                case .send(let body, let lookupBody):
+                    batch.items.append(try Self.markSent(db, item, body: body, lookupBody: lookupBody, sessionID: sessionID, now: now))
+                case .refuse(let reason): batch.refused.append(try Self.refuse(db, item, reason: reason, sessionID: sessionID, now: now))
                 }
             }
-            if batch.isEmpty {
-                batch.waiting = try Int.fetchOne(db, cached("""
-                    SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.queued)
-                    """)) ?? 0
-                try db.run( "UPDATE sessions SET awaiting_response = 0, last_error = \(whenEmpty(batch)) WHERE id = \(sessionID)")
-            } else {
-                try db.run( "UPDATE sessions SET awaiting_response = 1 WHERE id = \(sessionID)")
-            }
-            return batch
         }
+        if batch.isEmpty {
+            batch.waiting = try Int.fetchOne(db, cached("""
+                SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.queued)
+                """)) ?? 0
+            try db.run("UPDATE sessions SET awaiting_response = 0, last_error = \(whenEmpty(batch)) WHERE id = \(sessionID)")
+        } else {
+            try db.run("UPDATE sessions SET awaiting_response = 1 WHERE id = \(sessionID)")
+        }
+        return batch
     }
 
     static func markSent(_ db: Database, _ item: QueueItem, body: String, lookupBody: String?, sessionID: Int64, now: Date) throws -> QueueItem {
         var item = item
         if body != item.body {
             // What goes out is what is kept: a lookup or a retry sees the filled TxnIDs.
-            try db.run( "UPDATE queue SET body = \(body) WHERE id = \(item.id!)")
+            try db.run("UPDATE queue SET body = \(body) WHERE id = \(item.id!)")
             item.body = body
         }
         if let lookupBody, lookupBody != item.lookupBody {
-            try db.run( "UPDATE queue SET lookup_body = \(lookupBody) WHERE id = \(item.id!)")
+            try db.run("UPDATE queue SET lookup_body = \(lookupBody) WHERE id = \(item.id!)")
             item.lookupBody = lookupBody
         }
         item.state = .sent
@@ -124,7 +161,7 @@ extension Store {
         item.sentAt = now
         item.attempts += 1
         item.updatedAt = now
-        try db.run( """
+        try db.run("""
             UPDATE queue SET state = \(ItemState.sent), session_id = \(sessionID), sent_at = \(now),
               attempts = attempts + 1, updated_at = \(now)
             WHERE id = \(item.id!)
@@ -137,7 +174,7 @@ extension Store {
         item.state = .failed
         item.statusMessage = reason
         item.updatedAt = now
-        try db.run( """
+        try db.run("""
             UPDATE queue SET state = \(ItemState.failed), status_message = \(reason), updated_at = \(now) WHERE id = \(item.id!)
             """)
         try count(db, .failed, sessionID: sessionID)
@@ -154,7 +191,7 @@ extension Store {
             ORDER BY id LIMIT \(limit)
             """))
         for item in lookups {
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.checking), session_id = \(sessionID), lookup_session_id = \(sessionID),
                   updated_at = \(now)
                 WHERE id = \(item.id!)
@@ -188,9 +225,9 @@ extension Store {
 
     static func count(_ db: Database, _ state: ItemState, sessionID: Int64, by n: Int = 1) throws {
         switch state {
-        case .done: try db.run( "UPDATE sessions SET done_count = done_count + \(n) WHERE id = \(sessionID)")
-        case .failed: try db.run( "UPDATE sessions SET failed_count = failed_count + \(n) WHERE id = \(sessionID)")
-        case .inDoubt: try db.run( "UPDATE sessions SET in_doubt_count = in_doubt_count + \(n) WHERE id = \(sessionID)")
+        case .done: try db.run("UPDATE sessions SET done_count = done_count + \(n) WHERE id = \(sessionID)")
+        case .failed: try db.run("UPDATE sessions SET failed_count = failed_count + \(n) WHERE id = \(sessionID)")
+        case .inDoubt: try db.run("UPDATE sessions SET in_doubt_count = in_doubt_count + \(n) WHERE id = \(sessionID)")
         case .queued, .sent, .checking, .cancelled: break
         }
     }

@@ -25,21 +25,40 @@ extension Store {
     ) async throws -> Int {
         try await pool.write { db in
             try Self.touchActive(db, sessionID: sessionID, now: now)
-            if let lastError { try db.run( "UPDATE sessions SET last_error = \(lastError) WHERE id = \(sessionID)") }
-            let inFlight = try QueueItem.fetchAll(db, cached("""
-                SELECT * FROM queue WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight) ORDER BY id
-                """))
-            let outcomes = decide(inFlight)
-            for item in inFlight {
-                let outcome = outcomes[item.id!] ?? .inDoubt(message: "QuickBooks' response did not mention this request")
-                try Self.apply(db, outcome, to: item.id!, sessionID: sessionID, now: now)
-            }
-            try db.run( "UPDATE sessions SET awaiting_response = 0 WHERE id = \(sessionID)")
-            let session = try Self.session(db, id: sessionID)
-            // What can no longer be sent fails now, so that the percentage counts only work that can still happen.
-            try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
-            return try Self.progress(db, session: try Self.session(db, id: sessionID))
+            return try Self.finish(db, sessionID: sessionID, now: now, lastError: lastError, decide: decide)
         }
+    }
+
+    /// `finishBatch` for a ticket, the session found in the same transaction (one round trip per call).
+    /// - Parameter claimedAmong: TxnIDs lookups found; `decide` is told which of them other items of the user
+    ///   already hold (the same RefNumber queued twice).
+    public func finishBatch(
+        ticket: String, now: Date = Date(), idleTimeout: TimeInterval, lastError: String? = nil, claimedAmong found: [String] = [],
+        decide: @escaping @Sendable ([QueueItem], Set<String>) -> [Int64: ItemOutcome]
+    ) async throws -> SessionCall<Int> {
+        try await onSession(ticket: ticket, now: now, idleTimeout: idleTimeout) { db, info in
+            let claimed = found.isEmpty ? [] : try Self.claimedTxnIDs(db, userID: info.session.userID, among: found)
+            return try Self.finish(db, sessionID: info.session.sessionID, now: now, lastError: lastError) { decide($0, claimed) }
+        }
+    }
+
+    static func finish(
+        _ db: Database, sessionID: Int64, now: Date, lastError: String?, decide: ([QueueItem]) -> [Int64: ItemOutcome]
+    ) throws -> Int {
+        if let lastError { try db.run("UPDATE sessions SET last_error = \(lastError) WHERE id = \(sessionID)") }
+        let inFlight = try QueueItem.fetchAll(db, cached("""
+            SELECT * FROM queue WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight) ORDER BY id
+            """))
+        let outcomes = decide(inFlight)
+        for item in inFlight {
+            let outcome = outcomes[item.id!] ?? .inDoubt(message: "QuickBooks' response did not mention this request")
+            try Self.apply(db, outcome, to: item.id!, sessionID: sessionID, now: now)
+        }
+        try db.run("UPDATE sessions SET awaiting_response = 0 WHERE id = \(sessionID)")
+        let session = try Self.session(db, id: sessionID)
+        // What can no longer be sent fails now, so that the percentage counts only work that can still happen.
+        try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
+        return try Self.progress(db, session: try Self.session(db, id: sessionID))
     }
 
     /// Percent of this session's work done (created or failed, against what is left): 100 when nothing is left.
@@ -57,7 +76,7 @@ extension Store {
     static func apply(_ db: Database, _ outcome: ItemOutcome, to id: Int64, sessionID: Int64, now: Date) throws {
         switch outcome {
         case .done(let txnID, let listID, let code, let severity, let message, let response):
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.done), txn_id = COALESCE(\(txnID), txn_id), list_id = COALESCE(\(listID), list_id),
                   status_code = \(code), status_severity = \(severity), status_message = \(message), response = \(response),
                   solo = 0, updated_at = \(now)
@@ -65,33 +84,33 @@ extension Store {
                 """)
             try count(db, .done, sessionID: sessionID)
         case .failed(let code, let severity, let message, let response):
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.failed), status_code = \(code), status_severity = \(severity),
                   status_message = \(message), response = \(response), solo = 0, updated_at = \(now)
                 WHERE id = \(id)
                 """)
             try count(db, .failed, sessionID: sessionID)
         case .rejected(let message):
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.failed), status_code = NULL, status_severity = 'Error', status_message = \(message),
                   response = NULL, solo = 1, updated_at = \(now)
                 WHERE id = \(id)
                 """)
             try count(db, .failed, sessionID: sessionID)
         case .inDoubt(let message):
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.inDoubt), status_message = \(message), updated_at = \(now) WHERE id = \(id)
                 """)
             try count(db, .inDoubt, sessionID: sessionID)
         case .advance(let type, let body, let message):
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.queued), type = \(type), body = \(body), status_message = \(message),
                   updated_at = \(now)
                 WHERE id = \(id)
                 """)
         case .requeue(let message):
             // Withdrawn by an undo: QuickBooks does not have it, and it is not sent again.
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = CASE withdrawn WHEN 1 THEN \(ItemState.cancelled) ELSE \(ItemState.queued) END,
                   status_message = CASE withdrawn WHEN 1 THEN 'not in QuickBooks, and withdrawn by the undo of its settlement'
                                    ELSE COALESCE(\(message), status_message) END,

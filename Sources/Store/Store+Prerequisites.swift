@@ -21,7 +21,7 @@ extension Store {
     /// there is nothing to undo; one waiting only for such a cancelled request goes on.
     static func failItemsWithFailedPrerequisites(_ db: Database, userID: Int64, sessionID: Int64, now: Date) throws {
         while true {
-            try db.run( """
+            try db.run("""
                 UPDATE queue SET state = \(ItemState.cancelled), status_message = 'nothing to undo: it never reached QuickBooks',
                   updated_at = \(now)
                 WHERE user_id = \(userID) AND state = \(ItemState.queued)
@@ -44,7 +44,7 @@ extension Store {
             }
             for (id, list) in reasons {
                 let message = "not sent, because a prerequisite failed — " + list.joined(separator: "; ")
-                try db.run( """
+                try db.run("""
                     UPDATE queue SET state = \(ItemState.failed), status_code = NULL, status_severity = NULL,
                       status_message = \(message), updated_at = \(now)
                     WHERE id = \(id)

@@ -1,6 +1,12 @@
 import Foundation
 import GRDB
 
+/// A session closeConnection ended, and the user's items in doubt now.
+public struct ClosedSession: Sendable {
+    public var session: Session
+    public var inDoubt: Int
+}
+
 public enum SessionLookup: Sendable {
     case active(SessionInfo)
     /// Known ticket whose session is over (closed, expired or replaced).
@@ -8,7 +14,37 @@ public enum SessionLookup: Sendable {
     case unknown
 }
 
+/// A call on a session's ticket, looked up and carried out in one transaction.
+public enum SessionCall<Result: Sendable>: Sendable {
+    /// The session was active (and is touched); the call's result.
+    case active(SessionInfo, Result)
+    /// Known ticket whose session is over (closed, expired — perhaps just now — or replaced): nothing was done.
+    case ended(SessionInfo)
+    case unknown
+}
+
 extension Store {
+    /// Finds the session of `ticket` and, when it is active, touches it and runs `body`, all in one write
+    /// transaction: one round trip per call, and no other session can replace it in between. A session idle
+    /// longer than `idleTimeout` is ended (expired) instead.
+    func onSession<T: Sendable>(
+        ticket: String, now: Date, idleTimeout: TimeInterval, _ body: @escaping @Sendable (Database, SessionInfo) throws -> T
+    ) async throws -> SessionCall<T> {
+        try await pool.write { db in
+            guard var info = try SessionInfo.fetchOne(db, cached(SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
+            else { return .unknown }
+            guard info.session.state == .active else { return .ended(info) }
+            if now.timeIntervalSince(info.session.lastSeenAt) > idleTimeout {
+                try Self.end(db, sessionID: info.session.sessionID, state: .expired, now: now)
+                info.session.state = .expired
+                return .ended(info)
+            }
+            try db.run("UPDATE sessions SET last_seen_at = \(now) WHERE id = \(info.session.sessionID)")
+            info.session.lastSeenAt = now
+            return .active(info, try body(db, info))
+        }
+    }
+
     /// Starts a session for an authenticated user: expires idle sessions, replaces this user's open one (its
     /// unanswered items become in doubt), and tells whether there is work.
     /// - Parameter busyWithin: when the user's open session made a call this recently, another Web Connector
@@ -69,7 +105,7 @@ extension Store {
     public func setLastError(sessionID: Int64, _ text: String?, now: Date = Date()) async throws {
         try await pool.write { db in
             try Self.touchActive(db, sessionID: sessionID, now: now)
-            try db.run( "UPDATE sessions SET last_error = \(text) WHERE id = \(sessionID)")
+            try db.run("UPDATE sessions SET last_error = \(text) WHERE id = \(sessionID)")
         }
     }
 
@@ -82,16 +118,16 @@ extension Store {
         }
     }
 
-    /// closeConnection, in one transaction: ends an active session (its unanswered items become in doubt) and
-    /// counts the user's items in doubt now. Throws `sessionOver` when the session had already ended.
-    public func closeSession(id: Int64, now: Date = Date()) async throws -> (session: Session, inDoubt: Int) {
-        try await pool.write { db in
-            let session = try Self.touchActive(db, sessionID: id, now: now)
+    /// closeConnection, in one transaction with the session's lookup: ends an active session (its unanswered
+    /// items become in doubt) and counts the user's items in doubt now.
+    public func closeSession(ticket: String, now: Date = Date(), idleTimeout: TimeInterval) async throws -> SessionCall<ClosedSession> {
+        try await onSession(ticket: ticket, now: now, idleTimeout: idleTimeout) { db, info in
+            let id = info.session.sessionID
             try Self.end(db, sessionID: id, state: .closed, now: now)
             let inDoubt = try Int.fetchOne(db, cached("""
-                SELECT COUNT(*) FROM queue WHERE user_id = \(session.userID) AND state = \(ItemState.inDoubt)
+                SELECT COUNT(*) FROM queue WHERE user_id = \(info.session.userID) AND state = \(ItemState.inDoubt)
                 """)) ?? 0
-            return (try Self.session(db, id: id), inDoubt)
+            return ClosedSession(session: try Self.session(db, id: id), inDoubt: inDoubt)
         }
     }
 
@@ -111,7 +147,7 @@ extension Store {
         case .closed, .active: reason = "the session closed before QuickBooks' response came back"
         }
         try markInFlightInDoubt(db, sessionID: sessionID, now: now, reason: reason)
-        try db.run( """
+        try db.run("""
             UPDATE sessions SET state = \(state), ended_at = COALESCE(ended_at, \(now)), awaiting_response = 0
             WHERE id = \(sessionID) AND state = \(SessionState.active)
             """)
@@ -136,7 +172,7 @@ extension Store {
         var session = try session(db, id: sessionID)
         guard session.state == .active else { throw StoreError.sessionOver(id: sessionID, state: session.state) }
         if session.lastSeenAt != now {
-            try db.run( "UPDATE sessions SET last_seen_at = \(now) WHERE id = \(sessionID)")
+            try db.run("UPDATE sessions SET last_seen_at = \(now) WHERE id = \(sessionID)")
             session.lastSeenAt = now
         }
         return session
@@ -146,17 +182,17 @@ extension Store {
     @discardableResult
     static func markInFlightInDoubt(_ db: Database, sessionID: Int64, now: Date, reason: String) throws -> Int {
         // A query changes nothing in QuickBooks: whatever became of it, it can simply be asked again.
-        try db.run( """
+        try db.run("""
             UPDATE queue SET state = \(ItemState.queued), updated_at = \(now)
             WHERE session_id = \(sessionID) AND state = \(ItemState.sent) AND type LIKE '%Query'
             """)
-        try db.run( """
+        try db.run("""
             UPDATE queue SET state = \(ItemState.inDoubt), status_message = \(reason), updated_at = \(now)
             WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight)
             """)
         let n = db.changesCount
         if n > 0 {
-            try db.run( """
+            try db.run("""
                 UPDATE sessions SET in_doubt_count = in_doubt_count + \(n), awaiting_response = 0 WHERE id = \(sessionID)
                 """)
         }

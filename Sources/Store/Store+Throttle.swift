@@ -53,7 +53,7 @@ extension Store {
     public func recordAuthFailure(name: String, now: Date = Date()) async throws -> Int {
         try await pool.write { db in
             // Failures a day old are forgotten by `prune`, so that made-up names cannot grow the table without bound.
-            try db.run( """
+            try db.run("""
                 INSERT INTO auth_failures (name, count, last_at) VALUES (\(name), 1, \(now))
                 ON CONFLICT(name) DO UPDATE SET count = count + 1, last_at = excluded.last_at
                 """)
@@ -62,6 +62,6 @@ extension Store {
     }
 
     public func clearAuthFailures(name: String) async throws {
-        try await pool.write { db in try db.run( "DELETE FROM auth_failures WHERE name = \(name)") }
+        try await pool.write { db in try db.run("DELETE FROM auth_failures WHERE name = \(name)") }
     }
 }

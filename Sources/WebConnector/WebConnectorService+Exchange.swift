@@ -10,34 +10,14 @@ extension WebConnectorService {
 
     func sendRequestXML(_ call: SOAPCall, _ context: inout Context) async throws -> String {
         if idleUser(call, &context) != nil { return "" }
-        guard let info = try await activeSession(call, &context) else { return "" }
-        let sessionID = info.session.sessionID
-        var host: SessionHost?
-        if info.session.qbxmlVersion == nil || !call["strHCPResponse"].isEmpty {
-            let told = HostInfo.parse(call["strHCPResponse"])
-            if let refusal = try await wrongCompanyFile(told, info.session) {
-                try await store.setLastError(sessionID: sessionID, refusal, now: now())
-                try await store.endSession(id: sessionID, now: now())
-                logger.error("wrong company file", metadata: ["session": "\(sessionID)", "user": "\(info.userName)"])
-                return ""
-            }
-            let announced = QBXMLVersion(major: Int(call["qbXMLMajorVers"]) ?? 0, minor: Int(call["qbXMLMinorVers"]) ?? 0)
-            guard let version = QBXMLVersion.choose(supported: told?.supportedVersions ?? [], announced: announced) else {
-                let message = "QuickBooks did not say which qbXML versions it supports; nothing was sent."
-                try await store.setLastError(sessionID: sessionID, message, now: now())
-                return ""
-            }
-            let company = call["strCompanyFileName"]
-            host = SessionHost(
-                companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
-                country: told?.country ?? (call["qbXMLCountry"].isEmpty ? nil : call["qbXMLCountry"]), productName: told?.productName)
+        let started: (batch: Batch, version: QBXMLVersion)?
+        if call["strHCPResponse"].isEmpty, let ticket = call.ticket {
+            started = try await nextBatch(call, ticket: ticket, &context)
+        } else {
+            started = try await firstBatch(call, &context)
         }
-        let version = QBXMLVersion(host?.qbxmlVersion ?? info.session.qbxmlVersion ?? "") ?? .fallback
-        // One transaction: the host, the session's check and touch, the batch marked sent (or the last error).
-        let batch = try await store.startBatch(
-            sessionID: sessionID, now: now(), host: host, limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes,
-            whenEmpty: Self.nothingToSend
-        ) { item, prerequisites in Self.prepare(item, prerequisites, version: version) }
+        guard let (batch, version) = started else { return "" }
+        let sessionID = context.sessionID ?? 0
         if batch.lostResponses > 0 {
             logger.warning(
                 "response lost: requests are now in doubt",
@@ -58,6 +38,69 @@ extension WebConnectorService {
             "sending batch",
             metadata: ["session": "\(sessionID)", "requests": "\(batch.items.count)", "lookups": "\(batch.lookups.count)"])
         return QBXMLRequestMessage.build(version: version, requests: requests)
+    }
+
+    /// A session's first sendRequestXML (QuickBooks tells about itself): the company file is checked and the
+    /// qbXML version chosen before the batch starts.
+    func firstBatch(_ call: SOAPCall, _ context: inout Context) async throws -> (batch: Batch, version: QBXMLVersion)? {
+        guard let info = try await activeSession(call, &context) else { return nil }
+        let sessionID = info.session.sessionID
+        let told = HostInfo.parse(call["strHCPResponse"])
+        if let refusal = try await wrongCompanyFile(told, info.session) {
+            try await store.setLastError(sessionID: sessionID, refusal, now: now())
+            try await store.endSession(id: sessionID, now: now())
+            logger.error("wrong company file", metadata: ["session": "\(sessionID)", "user": "\(info.userName)"])
+            return nil
+        }
+        guard let version = QBXMLVersion.choose(supported: told?.supportedVersions ?? [], announced: Self.announced(call)) else {
+            try await store.setLastError(sessionID: sessionID, Self.noVersion, now: now())
+            return nil
+        }
+        let host = Self.host(call, version: version, told: told)
+        // One transaction: the host, the session's check and touch, the batch marked sent (or the last error).
+        let batch = try await store.startBatch(
+            sessionID: sessionID, now: now(), host: host, limit: configuration.batchSize, maxBytes: configuration.maxBatchBytes,
+            whenEmpty: Self.nothingToSend
+        ) { item, prerequisites in Self.prepare(item, prerequisites, version: version) }
+        return (batch, version)
+    }
+
+    /// Every later sendRequestXML: the session found and the batch started in one transaction.
+    func nextBatch(_ call: SOAPCall, ticket: String, _ context: inout Context) async throws -> (batch: Batch, version: QBXMLVersion)? {
+        let announced = Self.announced(call)
+        let outcome = try await store.startBatch(
+            ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout, limit: configuration.batchSize,
+            maxBytes: configuration.maxBatchBytes, unprepared: Self.noVersion, whenEmpty: Self.nothingToSend
+        ) { session in
+            guard let version = Self.version(of: session, announced: announced) else { return nil }
+            let host = session.qbxmlVersion == nil ? Self.host(call, version: version, told: nil) : nil
+            return BatchPlan(host: host) { item, prerequisites in Self.prepare(item, prerequisites, version: version) }
+        }
+        // Nil when the ticket is unknown or its session over (logged), or no version could be chosen (the last error).
+        guard let batch = found(call, outcome, &context), case .active(let info, _) = outcome,
+            let version = Self.version(of: info.session, announced: announced)
+        else { return nil }
+        return (batch, version)
+    }
+
+    static let noVersion = "QuickBooks did not say which qbXML versions it supports; nothing was sent."
+
+    /// The qbXML version a session's requests are written in: the one chosen on its first call, or (when that
+    /// call told nothing) the one the Web Connector announces.
+    static func version(of session: Session, announced: QBXMLVersion) -> QBXMLVersion? {
+        if let chosen = session.qbxmlVersion { return QBXMLVersion(chosen) ?? .fallback }
+        return QBXMLVersion.choose(supported: [], announced: announced)
+    }
+
+    static func announced(_ call: SOAPCall) -> QBXMLVersion {
+        QBXMLVersion(major: Int(call["qbXMLMajorVers"]) ?? 0, minor: Int(call["qbXMLMinorVers"]) ?? 0)
+    }
+
+    static func host(_ call: SOAPCall, version: QBXMLVersion, told: HostInfo?) -> SessionHost {
+        let company = call["strCompanyFileName"]
+        return SessionHost(
+            companyFile: company.isEmpty ? nil : company, qbxmlVersion: version.description,
+            country: told?.country ?? (call["qbXMLCountry"].isEmpty ? nil : call["qbXMLCountry"]), productName: told?.productName)
     }
 
     /// The body that goes out for an item, or why it cannot: written for a newer qbXML than this QuickBooks
@@ -104,16 +147,15 @@ extension WebConnectorService {
 
     func receiveResponseXML(_ call: SOAPCall, _ context: inout Context) async throws -> Int {
         if idleUser(call, &context) != nil { return -1 }
-        guard let info = try await activeSession(call, &context) else { return -1 }
-        let session = info.session
+        guard let ticket = call.ticket else { return -1 }
+        let (now, timeout) = (now(), configuration.idleTimeout)
         let hresult = call["hresult"]
         if !hresult.isEmpty {
             let message = call["message"]
             let text = "QuickBooks rejected the whole request message: \(message.isEmpty ? "no reason given" : message) (HRESULT \(hresult))"
-            logger.warning("request message rejected", metadata: ["session": "\(session.sessionID)", "hresult": "\(hresult)"])
             // The message was not processed: its requests fail with QuickBooks' reason (never re-sent on their
             // own); a retry sends each alone, so one unreadable request cannot fail the others again.
-            return try await store.finishBatch(sessionID: session.sessionID, now: now(), lastError: text) { inFlight in
+            let outcome = try await store.finishBatch(ticket: ticket, now: now, idleTimeout: timeout, lastError: text) { inFlight, _ in
                 var outcomes: [Int64: ItemOutcome] = [:]
                 for item in inFlight {
                     outcomes[item.id!] = item.state == .checking
@@ -122,22 +164,25 @@ extension WebConnectorService {
                 }
                 return outcomes
             }
+            guard let progress = found(call, outcome, &context) else { return -1 }
+            logger.warning("request message rejected", metadata: ["session": "\(context.sessionID ?? 0)", "hresult": "\(hresult)"])
+            return progress
         }
         let response: QBXMLResponse
         do {
             response = try QBXMLResponse.parse(call["response"])
         } catch {
             let text = "QuickBooks' response could not be read (\(error)); the requests are in doubt and will be looked up"
-            return try await store.finishBatch(sessionID: session.sessionID, now: now(), lastError: text) { inFlight in
+            let outcome = try await store.finishBatch(ticket: ticket, now: now, idleTimeout: timeout, lastError: text) { inFlight, _ in
                 Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id!, ItemOutcome.inDoubt(message: text)) })
             }
+            return found(call, outcome, &context) ?? -1
         }
         let byID = Dictionary(
             response.items.compactMap { item in item.requestID.map { ($0, item) } }, uniquingKeysWith: { first, _ in first })
         // A transaction a lookup finds may already be another item's (the same RefNumber queued twice).
-        let found = response.items.filter { $0.requestID?.hasPrefix(Self.lookupPrefix) == true }.flatMap { $0.rets.compactMap { $0.childText("TxnID") } }
-        let claimed = found.isEmpty ? [] : try await store.claimedTxnIDs(userID: session.userID, among: found)
-        let progress = try await store.finishBatch(sessionID: session.sessionID, now: now()) { inFlight in
+        let lookedUp = response.items.filter { $0.requestID?.hasPrefix(Self.lookupPrefix) == true }.flatMap { $0.rets.compactMap { $0.childText("TxnID") } }
+        let outcome = try await store.finishBatch(ticket: ticket, now: now, idleTimeout: timeout, claimedAmong: lookedUp) { inFlight, claimed in
             var outcomes: [Int64: ItemOutcome] = [:]
             for item in inFlight {
                 if item.state == .checking {
@@ -150,8 +195,9 @@ extension WebConnectorService {
             }
             return outcomes
         }
+        guard let progress = found(call, outcome, &context) else { return -1 }
         logger.info(
-            "response applied", metadata: ["session": "\(session.sessionID)", "responses": "\(response.items.count)", "progress": "\(progress)"])
+            "response applied", metadata: ["session": "\(context.sessionID ?? 0)", "responses": "\(response.items.count)", "progress": "\(progress)"])
         return progress
     }
 }

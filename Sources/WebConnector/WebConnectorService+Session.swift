@@ -33,11 +33,10 @@ extension WebConnectorService {
 
     func closeConnection(_ call: SOAPCall, _ context: inout Context) async throws -> String {
         if idleUser(call, &context) != nil { return Self.summary(created: 0, failed: 0, inDoubt: 0) }
-        guard let info = try await activeSession(call, &context) else {
-            return "Session unknown or already over."
-        }
-        let (ended, inDoubt) = try await store.closeSession(id: info.session.sessionID, now: now())
-        return Self.summary(created: ended.doneCount, failed: ended.failedCount, inDoubt: inDoubt)
+        guard let ticket = call.ticket,
+            let closed = found(call, try await store.closeSession(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout), &context)
+        else { return "Session unknown or already over." }
+        return Self.summary(created: closed.session.doneCount, failed: closed.session.failedCount, inDoubt: closed.inDoubt)
     }
 
     /// "3 created, 1 failed — run qblink log". `inDoubt` counts the user's items still in doubt now.

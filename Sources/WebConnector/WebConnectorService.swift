@@ -172,10 +172,20 @@ public final class WebConnectorService: Sendable {
             return nil
         }
         switch try await store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) {
-        case .active(let info):
+        case .active(let info): return found(call, .active(info, info), &context)
+        case .ended(let info): return found(call, SessionCall<SessionInfo>.ended(info), &context)
+        case .unknown: return found(call, SessionCall<SessionInfo>.unknown, &context)
+        }
+    }
+
+    /// The result of a call carried out on its ticket's session, or nil (logged) when the ticket is unknown or
+    /// its session over. Notes the session and user for the exchange log.
+    func found<T>(_ call: SOAPCall, _ outcome: SessionCall<T>, _ context: inout Context) -> T? {
+        switch outcome {
+        case .active(let info, let result):
             context.sessionID = info.session.id
             context.userName = info.userName
-            return info
+            return result
         case .ended(let info):
             context.sessionID = info.session.id
             context.userName = info.userName
