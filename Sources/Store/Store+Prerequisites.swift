@@ -24,8 +24,8 @@ extension Store {
             try db.run("""
                 UPDATE queue SET state = \(ItemState.cancelled), status_message = 'nothing to undo: it never reached QuickBooks',
                   updated_at = \(now)
-                WHERE user_id = \(userID) AND state = \(ItemState.queued)
-                  AND undoes IN (SELECT id FROM queue WHERE state IN \(ItemState.parked))
+                WHERE user_id = \(userID) AND state = \(ItemState.queued) AND undoes IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM queue undone WHERE undone.id = queue.undoes AND undone.state IN \(ItemState.parked))
                 """)
             let rows = try Row.fetchAll(db, cached("""
                 SELECT p.item_id, q2.label, q2.type, q2.state, q2.status_message

@@ -201,9 +201,11 @@ extension Store {
 
     /// Work left for a session: queued items and in-doubt items it has not looked up yet.
     static func remaining(_ db: Database, userID: Int64, sessionID: Int64) throws -> Int {
+        // Two counts along the (user, state) index: one OR over both would walk every item the user ever had.
         try Int.fetchOne(db, cached("""
-            SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND (state IN \([ItemState.queued] + ItemState.inFlight)
-              OR (state = \(ItemState.inDoubt) AND lookup_body IS NOT NULL AND (lookup_session_id IS NULL OR lookup_session_id != \(sessionID))))
+            SELECT (SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND state IN \([ItemState.queued] + ItemState.inFlight))
+                 + (SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND state = \(ItemState.inDoubt) AND lookup_body IS NOT NULL
+                      AND (lookup_session_id IS NULL OR lookup_session_id != \(sessionID)))
             """)) ?? 0
     }
 

@@ -15,13 +15,22 @@ public final class Store: Sendable {
     public let path: String
 
     /// Opens (creating when missing) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// - Parameter traceStatements: told the SQL (with `?` for its values) of every statement run, on any of the
+    ///   Store's connections: for diagnostics and for the tests that check what a call costs.
+    public init(path: String, traceStatements: (@Sendable (String) -> Void)? = nil) throws {
         self.path = path
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
         config.label = "qblink"
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            if let traceStatements {
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { traceStatements(statement.sql) }
+                }
+            }
+        }
         do {
             pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)

@@ -224,3 +224,72 @@ import Testing
         #expect(try await t.store.queryPlan("SELECT id FROM exchanges WHERE at < 0 ORDER BY at LIMIT 4").contains("exchanges_at"))
     }
 }
+
+/// What a Web Connector call costs the database must not grow with the user's history or the table: no
+/// statement on a session's path walks a whole table (or a whole index).
+@Suite struct CallCostTests {
+    final class Statements: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seen: [String] = []
+        func add(_ sql: String) { lock.withLock { seen.append(sql) } }
+        func take() -> [String] { lock.withLock { defer { seen = [] }; return seen } }
+    }
+
+    @Test func noStatementOnASessionsPathScansATable() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("qblink-cost-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let statements = Statements()
+        let store = try Store(path: folder.appendingPathComponent("q.sqlite").path, traceStatements: { statements.add($0) })
+        let hash = PasswordHasher.hash("pw", iterations: 1_000)
+        let user = try await store.addUser(name: "amazon", passwordHash: hash, companyFile: "C:\\Q.QBW")
+        try await store.addUser(name: "other", passwordHash: hash, companyFile: "C:\\O.QBW")
+        // A history: done items and ended sessions, the user's own and another user's.
+        for name in ["amazon", "other"] {
+            let items = (0..<300).map { QueueItem(type: "CustomerAdd", body: "<CustomerAddRq><CustomerAdd><Name>\(name) \($0)</Name></CustomerAdd></CustomerAddRq>") }
+            try await store.enqueue(items, userName: name)
+        }
+        let (old, _) = try await store.beginSession(userID: user.userID, ticket: "old", idleTimeout: 600)
+        _ = try await store.startBatch(sessionID: old.sessionID, limit: 300, maxBytes: 1 << 30) { item, _ in .send(item.body) }
+        _ = try await store.finishBatch(sessionID: old.sessionID) { inFlight in
+            Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id!, .done(txnID: nil, listID: "L\($0.id!)", statusCode: 0, severity: "Info", message: nil, response: nil)) })
+        }
+        try await store.endSession(id: old.sessionID)
+        try await store.enqueue([QueueItem(type: "CustomerAdd", body: "<CustomerAddRq><CustomerAdd><Name>New</Name></CustomerAdd></CustomerAddRq>")], userName: "amazon")
+        _ = statements.take()
+
+        // One Update Selected, call by call, as the service makes them.
+        _ = try await store.loginState(name: "amazon")
+        let (session, _) = try await store.beginSession(userID: user.userID, ticket: "t", idleTimeout: 600, busyWithin: 10)
+        _ = try await store.session(ticket: "t", idleTimeout: 600)
+        _ = try await store.startBatch(
+            ticket: "t", idleTimeout: 600, limit: 50, maxBytes: 1 << 20, unprepared: "", whenEmpty: { _ in "" }
+        ) { _ in BatchPlan(host: nil) { item, _ in .send(item.body) } }
+        _ = try await store.finishBatch(ticket: "t", idleTimeout: 600) { inFlight, _ in
+            Dictionary(uniqueKeysWithValues: inFlight.map { ($0.id!, .done(txnID: nil, listID: "L", statusCode: 0, severity: "Info", message: nil, response: nil)) })
+        }
+        _ = try await store.startBatch(
+            ticket: "t", idleTimeout: 600, limit: 50, maxBytes: 1 << 20, unprepared: "", whenEmpty: { _ in "" }
+        ) { _ in BatchPlan(host: nil) { item, _ in .send(item.body) } }
+        _ = try await store.closeSession(ticket: "t", idleTimeout: 600)
+        try await store.logExchanges([Exchange(
+            at: Date(), method: "closeConnection", ticket: "t", userName: "amazon", sessionID: session.id, durationMS: 1, httpStatus: 200,
+            requestBody: "<a/>", responseBody: "<b/>")])
+
+        let queries = Set(statements.take().filter { sql in
+            ["SELECT", "UPDATE", "DELETE", "INSERT", "WITH"].contains { sql.uppercased().hasPrefix($0) }
+        })
+        #expect(queries.count > 10)
+        for sql in queries.sorted() {
+            // The values do not change the plan; EXPLAIN needs some.
+            let plan = try await store.queryPlan(sql.replacingOccurrences(of: "?", with: "NULL"))
+            // A whole table or index walked, or every item the user ever had (the user alone as the search key);
+            // a constant row and GRDB's look at the schema are not.
+            let walks = plan.split(separator: "\n").filter { line in
+                (line.hasPrefix("SCAN") && line != "SCAN CONSTANT ROW" && !line.contains("sqlite_master"))
+                    || (line.hasPrefix("SEARCH queue") && line.hasSuffix("(user_id=?)"))
+            }
+            #expect(walks.isEmpty, "\(sql)\n\(plan)")
+        }
+    }
+}
