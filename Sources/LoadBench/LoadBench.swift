@@ -42,6 +42,13 @@ struct LoadBench: AsyncParsableCommand {
             while DispatchTime.now().uptimeNanoseconds < deadline { try await connector.idlePoll(Server.idleUser(i), Server.password) }
         }
         print(idle.report("idle polling (authenticate → none → closeConnection), \(connectors) connectors"))
+        // The non-authenticate half alone: closeConnection on the ticket of an authenticate that answered none.
+        let closing = try await Self.measure(server, client, connectors: connectors, seconds: seconds / 2) { i, connector, deadline in
+            guard let (ticket, _) = try await connector.authenticate(Server.idleUser(i), Server.password) else { return }
+            connector.tally = Tally()
+            while DispatchTime.now().uptimeNanoseconds < deadline { try await connector.close(ticket) }
+        }
+        print(closing.report("closeConnection alone (the idle ticket of one authenticate), \(connectors) connectors"))
         let drain = try await Self.measure(server, client, connectors: users, seconds: 600) { i, connector, _ in
             try await connector.drain(Server.drainUser(i), Server.password)
         }

@@ -103,6 +103,8 @@ public enum SOAPCodec {
 
     /// The request body with the content of every `strPassword` element replaced by `********`, for logs.
     public static func maskingPasswords(in body: String) -> String {
+        // Most bodies carry no password element at all: a byte search says so without walking the tags.
+        guard body.utf8.firstRange(of: "strPassword".utf8) != nil else { return body }
         var out = ""
         var rest = Substring(body)
         while let open = rest.firstIndex(of: "<") {

@@ -50,8 +50,12 @@ actor ExchangeLogWriter {
     private var waitingForEmpty: [CheckedContinuation<Void, Never>] = []
     private(set) var totals = Totals()
 
-    init(store: Store, capacity: Int = 2_000, capacityBytes: Int = 64 << 20, logger: Logger) {
+    /// How long a batch waits for more records before it is written.
+    let gatherNanoseconds: UInt64
+
+    init(store: Store, capacity: Int = 2_000, capacityBytes: Int = 64 << 20, gather: TimeInterval = 0.005, logger: Logger) {
         self.store = store
+        gatherNanoseconds = UInt64(gather * 1e9)
         self.capacity = capacity
         self.capacityBytes = capacityBytes
         self.logger = logger
@@ -78,6 +82,8 @@ actor ExchangeLogWriter {
     }
 
     private func writeAll() async {
+        // A moment for the calls arriving meanwhile to join the batch: one transaction for many records.
+        if gatherNanoseconds > 0 { try? await Task.sleep(nanoseconds: gatherNanoseconds) }
         while !pending.isEmpty {
             let batch = pending
             pending.removeAll(keepingCapacity: true)

@@ -59,8 +59,8 @@ import XMLKit
         defer { h.finish() }
         try await h.enqueue([QBXMLSamples.customer("Eta")])
         let run = try await h.run()
-        let session = try #require(try await h.store.sessions().first)
         await h.server.service.flushExchangeLog()
+        let session = try #require(try await h.store.sessions().first)
         let calls = try await h.store.exchanges(sessionID: session.sessionID)
         #expect(calls.map(\.method) == ["authenticate", "sendRequestXML", "receiveResponseXML", "closeConnection"])
         #expect(calls.allSatisfy { $0.userName == "amazon" && $0.httpStatus == 200 && $0.durationMS >= 0 })
