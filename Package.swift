@@ -67,7 +67,7 @@ let package = Package(
 
         // Test helpers shared by the test targets: a fake QuickBooks, a Web Connector client, a test server.
         .target(name: "QBLinkTestSupport", dependencies: [
-            "QBModel", "XMLKit", "QBXML", "Store", "WebConnector", "QBLinkServer", "Posting", "Settlement", "SalesDocument",
+            "QBModel", "XMLKit", "QBXML", "SOAP", "Store", "WebConnector", "QBLinkServer", "Posting", "Settlement", "SalesDocument",
             .product(name: "Hummingbird", package: "hummingbird"),
         ], path: "Tests/QBLinkTestSupport"),
 
@@ -80,7 +80,7 @@ let package = Package(
 
         // Benchmark (not a test): simulated Web Connectors against a real qblink, and the same HTTP stack's echo.
         .executableTarget(name: "LoadBench", dependencies: [
-            "XMLKit", "Store", "WebConnector",
+            "SOAP", "Store", "WebConnector",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import SOAP
 import WebConnector
-import XMLKit
 
 /// Where a simulated Web Connector's calls go: a server over HTTP, or the service itself in this process (the
 /// step profile, which leaves HTTP out).
@@ -25,16 +25,8 @@ struct Connector {
         transport = .service(service)
     }
 
-    static let prefix =
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>"
-    static let suffix = "</soap:Body></soap:Envelope>"
-
     static func envelope(_ method: String, _ parameters: [(String, String)]) -> String {
-        var out = prefix + "<\(method) xmlns=\"http://developer.intuit.com/\">"
-        for (name, value) in parameters {
-            out += value.isEmpty ? "<\(name) />" : "<\(name)>\(XMLEscape.text(value))</\(name)>"
-        }
-        return out + "</\(method)>" + suffix
+        WebConnectorRequest.envelope(method, parameters)
     }
 
     static func unescape(_ text: Substring) -> String {

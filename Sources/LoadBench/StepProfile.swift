@@ -40,14 +40,7 @@ enum StepProfile {
             let calls = connector.tally.calls - (user == "idle" ? 2 : 0)
             lines.append(String(format: "  %@: %d calls, %.3f ms CPU per call (this process, everything included)", title, calls, cpu * 1_000 / Double(max(calls, 1))))
             for (method, steps) in service.profile.snapshot.sorted(by: { $0.key < $1.key }) {
-                var s = steps
-                if let earlier = profileBefore[method] {
-                    s.calls -= earlier.calls
-                    s.decode -= earlier.decode
-                    s.work -= earlier.work
-                    s.encode -= earlier.encode
-                    s.log -= earlier.log
-                }
+                let s = steps - (profileBefore[method] ?? CallProfile.Steps())
                 guard s.calls > 0 else { continue }
                 lines.append(
                     "    \(method.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(s.calls).padding(toLength: 7, withPad: " ", startingAt: 0))"

@@ -12,6 +12,19 @@ public final class CallProfile: Sendable {
         public var encode: UInt64 = 0
         public var log: UInt64 = 0
 
+        /// What was recorded between two snapshots.
+        public static func - (later: Steps, earlier: Steps) -> Steps {
+            var difference = Steps()
+            difference.calls = later.calls - earlier.calls
+            difference.decode = later.decode - earlier.decode
+            difference.work = later.work - earlier.work
+            difference.encode = later.encode - earlier.encode
+            difference.log = later.log - earlier.log
+            return difference
+        }
+
+        public init() {}
+
         /// Mean microseconds per call of a step's total.
         public func mean(_ total: UInt64) -> Double { calls == 0 ? 0 : Double(total) / Double(calls) / 1_000 }
     }

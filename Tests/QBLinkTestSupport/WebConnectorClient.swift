@@ -1,4 +1,5 @@
 import Foundation
+import SOAP
 import XMLKit
 
 /// Speaks SOAP to qblink exactly as the QuickBooks Web Connector 2.x does: the captured envelope prefix,
@@ -17,20 +18,12 @@ public final class WebConnectorClient: @unchecked Sendable {
         self.port = port
     }
 
-    public static let prefix =
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>"
-    public static let suffix = "</soap:Body></soap:Envelope>"
+    public static let prefix = WebConnectorRequest.prefix
+    public static let suffix = WebConnectorRequest.suffix
 
     /// The envelope the Web Connector sends for `method` with these parameters.
     public static func envelope(_ method: String, _ parameters: [(String, String)]) -> String {
-        if parameters.isEmpty {
-            return prefix + "<\(method) xmlns=\"http://developer.intuit.com/\" />" + suffix
-        }
-        var out = prefix + "<\(method) xmlns=\"http://developer.intuit.com/\">"
-        for (name, value) in parameters {
-            out += value.isEmpty ? "<\(name) />" : "<\(name)>\(XMLEscape.text(value))</\(name)>"
-        }
-        return out + "</\(method)>" + suffix
+        WebConnectorRequest.envelope(method, parameters)
     }
 
     public func headers(_ method: String, length: Int) -> [(String, String)] {
