@@ -12,11 +12,15 @@ public struct QBLinkServer: Sendable {
         public var port: Int
         /// Request bodies over this many bytes get 413.
         public var maxBodyBytes: Int
+        /// The endpoint the WSDL names (`https://books.example.com/qbwc`); nil: built from the request's Host
+        /// when it is a plain host name or address, else `localhost`.
+        public var publicURL: String?
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20) {
+        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, publicURL: String? = nil) {
             self.host = host
             self.port = port
             self.maxBodyBytes = maxBodyBytes
+            self.publicURL = publicURL
         }
     }
 
@@ -37,6 +41,7 @@ public struct QBLinkServer: Sendable {
         let router = Router(context: QBLinkRequestContext.self)
         let service = self.service
         let maxBody = options.maxBodyBytes
+        let publicURL = options.publicURL
         router.post("qbwc") { request, context -> Response in
             if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBody {
                 return Self.tooLarge(maxBody)
@@ -63,16 +68,27 @@ public struct QBLinkServer: Sendable {
         }
         router.get("qbwc") { request, _ -> Response in
             if let query = request.uri.query, query.lowercased().split(separator: "&").contains("wsdl") {
-                let scheme = request.uri.scheme.map(\.rawValue) ?? "http"
-                let host = request.head.authority ?? "localhost"
+                let endpoint = publicURL ?? Self.endpoint(scheme: request.uri.scheme.map(\.rawValue) ?? "http", authority: request.head.authority)
                 return Response(
                     status: .ok, headers: [.contentType: Self.xmlContentType],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: WSDLDocument.text(endpoint: "\(scheme)://\(host)/qbwc"))))
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: WSDLDocument.text(endpoint: endpoint))))
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: ResponseBody(byteBuffer: ByteBuffer(
                     string: "qblink Web Connector endpoint: POST SOAP 1.1 here; GET ?wsdl for the service description.\n")))
+        }
+        router.get("health") { _, _ -> Response in
+            // For load balancers and monitors: 200 when the database answers a read, else 503 with the reason.
+            do {
+                try await service.store.ping()
+                return Response(
+                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
+            } catch {
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "the database does not answer: \(error)\n")))
+            }
         }
         router.get("qbwc/support") { _, _ -> Response in
             Response(
@@ -80,6 +96,30 @@ public struct QBLinkServer: Sendable {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: SupportPage.html(serverVersion: service.configuration.serverVersion))))
         }
         return router
+    }
+
+    /// The WSDL's endpoint from the request: its Host when that is a host name, IPv4 or bracketed IPv6 address
+    /// with an optional port, else `localhost` (a Host header is the caller's to choose, and must not be able to
+    /// write into the document).
+    static func endpoint(scheme: String, authority: String?) -> String {
+        let scheme = scheme == "https" ? "https" : "http"
+        guard let authority, Self.isPlainAuthority(authority) else { return "\(scheme)://localhost/qbwc" }
+        return "\(scheme)://\(authority)/qbwc"
+    }
+
+    static func isPlainAuthority(_ authority: String) -> Bool {
+        var host = Substring(authority)
+        if let colon = host.lastIndex(of: ":"), !host.hasSuffix("]") {
+            let port = host[host.index(after: colon)...]
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy(\.isASCII), port.allSatisfy(\.isNumber) else { return false }
+            host = host[..<colon]
+        }
+        if host.hasPrefix("[") && host.hasSuffix("]") {
+            let inside = host.dropFirst().dropLast()
+            return !inside.isEmpty && inside.allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        }
+        return !host.isEmpty && host.count <= 253
+            && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
     }
 
     static func tooLarge(_ limit: Int) -> Response {

@@ -1,3 +1,5 @@
+import XMLKit
+
 /// The service description published at `GET /qbwc?wsdl`, generated from `SOAPMethod` so that it can never
 /// disagree with what the codec accepts. `wsdl/QBWebConnectorSvc.wsdl` is this text, checked by a test.
 public enum WSDLDocument {
@@ -84,7 +86,7 @@ public enum WSDLDocument {
     static func service(endpoint: String) -> String {
         var out = "  <wsdl:service name=\"QBWebConnectorSvc\">\n"
         out += "    <wsdl:port name=\"QBWebConnectorSvcSoap\" binding=\"tns:QBWebConnectorSvcSoap\">\n"
-        out += "      <soap:address location=\"\(endpoint)\" />\n"
+        out += "      <soap:address location=\"\(XMLEscape.attribute(endpoint))\" />\n"
         out += "    </wsdl:port>\n  </wsdl:service>\n</wsdl:definitions>\n"
         return out
     }

@@ -22,11 +22,12 @@ extension Store {
         try await pool.read { db in try Self.throttle(db, name: name, now: now, freeFailures: freeFailures) }
     }
 
-    /// What an authenticate needs before it decides, in one read and without writing: the throttle, the user
-    /// (nil when unknown) and the work waiting for it (as a new session would count it).
-    public func loginState(name: String, now: Date = Date(), freeFailures: Int = 5) async throws -> LoginState {
+    /// What an authenticate needs before it decides, in one read and without writing: the throttle of
+    /// `throttleKey` (by default the name), the user (nil when unknown) and the work waiting for it (as a new
+    /// session would count it).
+    public func loginState(name: String, throttleKey: String? = nil, now: Date = Date(), freeFailures: Int = 5) async throws -> LoginState {
         try await pool.read { db in
-            let (failures, wait) = try Self.throttle(db, name: name, now: now, freeFailures: freeFailures)
+            let (failures, wait) = try Self.throttle(db, name: throttleKey ?? name, now: now, freeFailures: freeFailures)
             let user = try Self.user(db, named: name)
             // A session id no session has: every in-doubt item with a lookup counts, as for a new session.
             let pending = try user.map { try Self.remaining(db, userID: $0.id!, sessionID: -1) } ?? 0

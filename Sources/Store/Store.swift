@@ -39,6 +39,11 @@ public final class Store: Sendable {
         }
     }
 
+    /// One read, for health checks: throws when the database does not answer.
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     /// SQLite's own check of the file: `["ok"]` when it is sound.
     public func integrityCheck() async throws -> [String] {
         try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
@@ -88,6 +93,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case withdrawn(item: Int64)
     /// Another Web Connector is at work for the user (a call within the last moments).
     case userBusy(retryAfter: TimeInterval)
+    case backupExists(String)
+    case backupFailed(path: String, reason: String)
     /// A call on a session that ended (closed, expired or replaced) after the call looked it up.
     case sessionOver(id: Int64, state: SessionState)
 
@@ -121,6 +128,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "settlement \(id) is being undone; enqueue it again once the undo has gone to QuickBooks (see 'qblink settlement list')"
         case .settlementChanged(let id):
             return "settlement \(id) changed while its undo was prepared; run the undo again"
+        case .backupExists(let path):
+            return "\(path) already exists; a backup never overwrites a file (choose a new name, or remove it first)"
+        case .backupFailed(let path, let reason):
+            return "the backup to \(path) failed: \(reason); nothing was written there"
         case .sessionOver(let id, let state):
             return "session \(id) is over (\(state.rawValue)); the Web Connector starts a new one with Update Selected"
         case .userBusy(let wait):

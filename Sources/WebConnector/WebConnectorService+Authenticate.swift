@@ -12,7 +12,8 @@ extension WebConnectorService {
         }
         // One read decides: the throttle, the user and whether there is work. Nothing is written unless the
         // password is wrong, failures are to be cleared, or there is work (a session).
-        let state = try await store.loginState(name: user, now: now, freeFailures: configuration.freeAuthFailures)
+        let key = Self.throttleKey(user: user, client: context.client)
+        let state = try await store.loginState(name: user, throttleKey: key, now: now, freeFailures: configuration.freeAuthFailures)
         if let wait = state.wait {
             logger.warning(
                 "authentication throttled",
@@ -25,13 +26,13 @@ extension WebConnectorService {
         }
         guard let account = state.user, matches else {
             clientFailures.recordFailure(context.client, now: now)
-            let failures = try await store.recordAuthFailure(name: user, now: now)
+            let failures = try await store.recordAuthFailure(name: key, now: now)
             logger.warning(
                 "authentication failed",
                 metadata: ["user": "\(user)", "reason": "\(state.user == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
             return ["", "nvu"]
         }
-        if state.failures > 0 { try await store.clearAuthFailures(name: user) }
+        if state.failures > 0 { try await store.clearAuthFailures(name: key) }
         if state.pending == 0 && state.inDoubt == 0 {
             // Nothing to do and nothing to report: no session row. The ticket is signed, so the closeConnection
             // that follows needs no database either; a user's other session, if any, is left as it is (it has
@@ -54,6 +55,14 @@ extension WebConnectorService {
         context.sessionID = session.id
         logger.info("authenticated", metadata: ["user": "\(user)", "session": "\(session.sessionID)", "pending": "\(pending)"])
         return [ticket, pending > 0 ? account.companyFile : "none"]
+    }
+
+    /// What failed logins are counted under: the user name together with the caller's address, so that a
+    /// stranger's wrong guesses make the stranger wait, not the user's own Web Connector (which logs in from
+    /// another address). Without an address (a call not over HTTP), the name alone.
+    static func throttleKey(user: String, client: String?) -> String {
+        guard let client else { return user }
+        return user + " from " + client
     }
 
     /// Seconds a Web Connector told `busy` because every hashing worker is at work waits before trying again.

@@ -51,6 +51,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Failed logins from one address within 10 minutes after which its logins are refused at once. 0: no limit.", valueName: "n"))
     var clientFailures = 50
 
+    @Option(help: ArgumentHelp("The address Web Connectors reach this server at, named in the WSDL (e.g. https://books.example.com/qbwc). Default: the request's Host, when it is a plain host name.", valueName: "url"))
+    var publicURL: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -63,6 +66,11 @@ struct Serve: AsyncParsableCommand {
         guard hashWorkers >= 1 && hashWorkers <= 64 else { throw ValidationError("--hash-workers must be between 1 and 64") }
         guard clientFailures >= 0 else { throw ValidationError("--client-failures must be 0 or more") }
         guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
+        if let publicURL {
+            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
+                url.query == nil, url.fragment == nil
+            else { throw ValidationError("--public-url '\(publicURL)' is not an http or https URL such as https://books.example.com/qbwc") }
+        }
         if let minClientVersion, ClientVersionPolicy(minimum: minClientVersion).answer(for: "0") .isEmpty {
             throw ValidationError("--min-client-version '\(minClientVersion)' is not a dotted version such as 2.3.0.215")
         }
@@ -81,7 +89,7 @@ struct Serve: AsyncParsableCommand {
                 hashingWorkers: hashWorkers, clientFailureLimit: clientFailures),
             logger: Logger(label: "qblink.webconnector"))
         let server = QBLinkServer(
-            service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody),
+            service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL),
             logger: Logger(label: "qblink.http"))
         let logger = Logger(label: "qblink")
         let path = database.path

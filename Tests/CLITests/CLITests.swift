@@ -12,6 +12,22 @@ struct CLITests: CLISuite {
         folder = try TemporaryDirectory()
     }
 
+    @Test func backsUpTheDatabaseWithoutEverOverwriting() async throws {
+        defer { folder.remove() }
+        let none = try qblink("backup", folder.path("copy.sqlite"))
+        #expect(none.status != 0)
+        #expect(none.stderr.contains("there is no database at"))
+        #expect(try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n").status == 0)
+        let made = try qblink("backup", folder.path("copy.sqlite"))
+        #expect(made.status == 0, "\(made.stderr)")
+        #expect(made.stdout.contains("backed up"))
+        let again = try qblink("backup", folder.path("copy.sqlite"))
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("already exists; a backup never overwrites a file"))
+        // The copy is a qblink database with the user in it.
+        #expect(try qblink("user", "list", "--db", folder.path("copy.sqlite")).stdout.contains("amazon"))
+    }
+
     @Test func managesUsers() async throws {
         defer { folder.remove() }
         let added = try qblink("user", "add", "amazon", "--company-file", "C:\\Books\\Shop.QBW", "--password-stdin", stdin: "long enough pw\n")

@@ -35,6 +35,15 @@ final class Harness: @unchecked Sendable {
         server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
     }
 
+    /// Stops the server, puts the database file `copy` in place of the live one (its -wal and -shm files gone
+    /// too), and starts a server over it: a restore from a backup.
+    func restore(from copy: String) async throws {
+        await server.stop()
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
+        try FileManager.default.copyItem(atPath: copy, toPath: databasePath)
+        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
+    }
+
     /// Stops the server and removes its folder; for `defer` right after the harness is made.
     func finish() {
         server.cancel()

@@ -17,10 +17,34 @@ import XMLKit
         #expect(wsdl.body == WSDLDocument.text(endpoint: "http://books.example.com/qbwc"))
         let file = try String(contentsOf: SharedReference.packageRoot.appendingPathComponent("wsdl/QBWebConnectorSvc.wsdl"), encoding: .utf8)
         #expect(wsdl.body.replacingOccurrences(of: "http://books.example.com/qbwc", with: "http://localhost:8080/qbwc") == file)
+        let health = try await connection.request(method: "GET", path: "/health", headers: [("Host", "x")], body: [], expectContinue: false)
+        #expect(health.status == 200)
+        #expect(health.body == "ok\n")
         let support = try await connection.request(method: "GET", path: "/qbwc/support", headers: [("Host", "x")], body: [], expectContinue: false)
         #expect(support.status == 200)
         #expect(support.header("Content-Type") == "text/html; charset=utf-8")
         #expect(support.body.contains("qblink log"))
+    }
+
+    @Test func theWSDLNamesAPlainHostOrThePublicURLNeverWhatAHostHeaderInjects() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        let connection = try RawHTTPConnection(port: h.server.port)
+        for (host, endpoint) in [
+            ("books.example.com:8443", "http://books.example.com:8443/qbwc"), ("[::1]:8080", "http://[::1]:8080/qbwc"),
+            ("evil\"/><x a=\"", "http://localhost/qbwc"), ("a b", "http://localhost/qbwc"), ("x:99999999", "http://localhost/qbwc"),
+        ] {
+            let wsdl = try await connection.request(method: "GET", path: "/qbwc?wsdl", headers: [("Host", host)], body: [], expectContinue: false)
+            #expect(wsdl.body.contains("<soap:address location=\"\(endpoint)\" />"), "Host: \(host)")
+            #expect(try XMLReader.parse(wsdl.body).name == "definitions")
+        }
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = try await TestServer.start(databasePath: folder.path("p.sqlite"), publicURL: "https://books.example.com/qbwc")
+        defer { server.cancel() }
+        let other = try RawHTTPConnection(port: server.port)
+        let wsdl = try await other.request(method: "GET", path: "/qbwc?wsdl", headers: [("Host", "elsewhere.example")], body: [], expectContinue: false)
+        #expect(wsdl.body.contains("<soap:address location=\"https://books.example.com/qbwc\" />"))
     }
 
     @Test func interactiveMethodsAnswerNotSupported() async throws {

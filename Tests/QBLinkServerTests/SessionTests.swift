@@ -59,12 +59,32 @@ import XMLKit
         #expect(try await client.authenticate("amazon", "wrong password") == ["", "nvu"])
         #expect(try await client.authenticate("nobody", Harness.password) == ["", "nvu"])
         for _ in 0..<4 { _ = try await client.authenticate("amazon", "guess") }
-        // Five failures for "amazon": now even the right password waits.
+        // Five failures for "amazon" from this address: now even the right password from here waits.
         #expect(try await client.authenticate("amazon", Harness.password) == ["", "nvu"])
-        try await h.store.clearAuthFailures(name: "amazon")
+        try await h.store.clearAuthFailures(name: "amazon from 127.0.0.1")
         let ok = try await client.authenticate("amazon", Harness.password)
         #expect(ok[0].count == 36)
         #expect(ok[1] == "C:\\Books\\Shop.QBW")
+    }
+
+    @Test func aStrangersWrongGuessesDelayTheStrangerNotTheUser() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Acme")])
+        let service = h.server.service
+        func authenticate(_ password: String, from client: String) async -> String {
+            let body = WebConnectorClient.envelope("authenticate", [("strUserName", "amazon"), ("strPassword", password)])
+            let reply = await service.respond(body: Array(body.utf8), soapAction: "\"http://developer.intuit.com/authenticate\"", contentType: "text/xml", client: client)
+            return reply.body
+        }
+        for _ in 0..<8 { _ = await authenticate("guess", from: "203.0.113.9") }
+        // The stranger now waits, even with the right password …
+        #expect(await authenticate(Harness.password, from: "203.0.113.9").contains("<string>nvu</string>"))
+        // … while the user's own Web Connector, from its own address, gets in at once.
+        let own = await authenticate(Harness.password, from: "198.51.100.7")
+        #expect(own.contains("C:\\Books\\Shop.QBW"))
+        #expect(try await h.store.authThrottle(name: "amazon from 203.0.113.9").wait != nil)
+        #expect(try await h.store.authThrottle(name: "amazon from 198.51.100.7").failures == 0)
     }
 
     @Test func aSessionBatchesTheQueueAndReportsTrueProgress() async throws {

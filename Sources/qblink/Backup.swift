@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import Store
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a consistent copy of the database while the server runs (SQLite's online backup).",
+        discussion: """
+            The copy is a complete qblink database. To restore: stop qblink serve, move the database file and its \
+            -wal and -shm files aside, put the copy in its place, and start qblink serve again. Requests that were \
+            out to QuickBooks when the copy was taken are in doubt and are looked up before anything is sent again.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Argument(help: ArgumentHelp("Where the copy goes (never overwritten).", valueName: "file"))
+    var file: String
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: database.path) else {
+            throw CLIError("there is no database at \(database.path) to back up (see --db)")
+        }
+        let store = try database.open()
+        let showProgress = isatty(STDERR_FILENO) == 1
+        do {
+            try store.backup(to: file) { copied, total in
+                if showProgress, total > 0 { FileHandle.standardError.write(Data("\r  backing up: \(copied * 100 / total)%".utf8)) }
+            }
+        } catch {
+            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
+            throw CLIError("\(error)")
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
+        print("backed up \(database.path) to \(file) (\(size / 1024) KB)")
+    }
+}
