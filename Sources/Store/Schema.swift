@@ -157,6 +157,15 @@ enum Schema {
             // index, not through every session ever held.
             try db.execute(sql: "CREATE INDEX sessions_active ON sessions(state, last_seen_at)")
         }
+        migrator.registerMigration("v7: the exchange log's size") { db in
+            // The bytes of body text the log holds, kept up to date by every insert and prune, so that bounding
+            // the log by size never has to add it up again.
+            try db.execute(sql: """
+                CREATE TABLE log_totals (id INTEGER PRIMARY KEY CHECK (id = 1), bytes INTEGER NOT NULL);
+                INSERT INTO log_totals (id, bytes)
+                  SELECT 1, COALESCE(SUM(length(CAST(request_body AS BLOB)) + length(CAST(response_body AS BLOB))), 0) FROM exchanges;
+                """)
+        }
         return migrator
     }
 }

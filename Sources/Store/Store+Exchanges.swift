@@ -16,7 +16,12 @@ extension Store {
             try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
             do {
                 try db.inTransaction {
-                    for var exchange in exchanges { try exchange.insertFast(db) }
+                    var bytes = 0
+                    for var exchange in exchanges {
+                        try exchange.insertFast(db)
+                        bytes += exchange.requestBody.utf8.count + exchange.responseBody.utf8.count
+                    }
+                    try db.run("UPDATE log_totals SET bytes = bytes + \(bytes) WHERE id = 1")
                     return .commit
                 }
             } catch {
@@ -31,13 +36,42 @@ extension Store {
     /// own short transaction along the index on `at`, so that a large backlog never holds the write lock long.
     @discardableResult
     public func pruneExchanges(before date: Date, step: Int = 1_000) async throws -> Int {
+        try await pruneInSteps(step: step) { db in
+            SQL("SELECT id FROM exchanges WHERE at < \(date) ORDER BY at LIMIT \(step)")
+        }
+    }
+
+    /// Deletes the oldest logged calls until the log's bodies take at most `maxBytes`; returns how many went.
+    /// In bounded steps, like `pruneExchanges(before:)`.
+    @discardableResult
+    public func pruneExchanges(toBytes maxBytes: Int, step: Int = 1_000) async throws -> Int {
+        try await pruneInSteps(step: step) { db in
+            guard try Self.logBytes(db) > maxBytes else { return nil }
+            return SQL("SELECT id FROM exchanges ORDER BY id LIMIT \(step)")
+        }
+    }
+
+    /// The bytes of body text the exchange log holds.
+    public func exchangeLogBytes() async throws -> Int {
+        try await pool.read { db in try Self.logBytes(db) }
+    }
+
+    static func logBytes(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT bytes FROM log_totals WHERE id = 1") ?? 0
+    }
+
+    /// Deletes the exchanges `choose` selects (nil: stop), one transaction per step, keeping `log_totals` right.
+    private func pruneInSteps(step: Int, _ choose: @escaping @Sendable (Database) throws -> SQL?) async throws -> Int {
         var total = 0
         while true {
-            let n = try await pool.write { db in
-                try db.execute(literal: """
-                    DELETE FROM exchanges WHERE id IN (SELECT id FROM exchanges WHERE at < \(date) ORDER BY at LIMIT \(step))
+            let n = try await pool.write { db -> Int in
+                guard let chosen = try choose(db) else { return 0 }
+                let sizes = try Int.fetchAll(db, literal: """
+                    DELETE FROM exchanges WHERE id IN (\(chosen))
+                    RETURNING length(CAST(request_body AS BLOB)) + length(CAST(response_body AS BLOB))
                     """)
-                return db.changesCount
+                try db.run("UPDATE log_totals SET bytes = MAX(0, bytes - \(sizes.reduce(0, +))) WHERE id = 1")
+                return sizes.count
             }
             total += n
             if n < step { return total }

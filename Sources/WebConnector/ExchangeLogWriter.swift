@@ -20,16 +20,31 @@ actor ExchangeLogWriter {
         var httpStatus: Int
         var request: [UInt8]
         var response: String
+        /// The most bytes of each body kept: the per-call cap for a trusted call, a short excerpt for anything else.
+        var bodyLimit: Int
 
-        var bytes: Int { request.count + response.utf8.count }
+        var bytes: Int { min(request.count, bodyLimit) + min(response.utf8.count, bodyLimit) }
 
         var exchange: Exchange {
-            Exchange(
+            // The password is masked in what is kept, before the note on what was cut is added.
+            let (request, requestNote) = Self.cut(request, limit: bodyLimit)
+            let (response, responseNote) = Self.cut(response.utf8, limit: bodyLimit)
+            return Exchange(
                 at: at, method: method, ticket: ticket, userName: userName, sessionID: sessionID, durationMS: durationMS,
-                httpStatus: httpStatus, requestBody: SOAPCodec.maskingPasswords(in: String(decoding: request, as: UTF8.self)),
-                responseBody: response)
+                httpStatus: httpStatus, requestBody: SOAPCodec.maskingPasswords(in: request) + requestNote,
+                responseBody: response + responseNote)
+        }
+
+        /// The text of `bytes` cut to `limit` bytes, and a note saying how long the whole was when it was cut.
+        static func cut<Bytes: Collection<UInt8>>(_ bytes: Bytes, limit: Int) -> (text: String, note: String) {
+            guard bytes.count > limit else { return (String(decoding: bytes, as: UTF8.self), "") }
+            return (String(decoding: bytes.prefix(limit), as: UTF8.self), " … [\(bytes.count) bytes in all; the rest is not logged]")
         }
     }
+
+    /// The bytes kept of a call that came without a verified password or an active session's ticket (refused
+    /// calls, unknown tickets, serverVersion, failed logins): enough to see what it was.
+    static let untrustedExcerpt = 512
 
     /// What writing the log has cost so far.
     struct Totals: Sendable {

@@ -14,6 +14,10 @@ public struct WebConnectorConfiguration: Sendable {
     public var freeAuthFailures: Int
     /// Logged SOAP calls older than this are deleted (in the background, in bounded steps).
     public var logRetention: TimeInterval
+    /// The exchange log keeps at most this many bytes of body text; the oldest calls go first (in the background).
+    public var logMaxBytes: Int
+    /// Of each request and response body of an authenticated call, at most this many bytes are logged.
+    public var logBodyLimit: Int
     /// An authenticate while the user's open session made a call this recently answers `busy` (another Web
     /// Connector is at work for the user) instead of replacing that session. 0: always replace.
     public var busyWindow: TimeInterval
@@ -31,8 +35,10 @@ public struct WebConnectorConfiguration: Sendable {
         clientVersion: ClientVersionPolicy = .init(), serverVersion: String = "qblink \(QBLinkVersion.current)",
         freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400, busyWindow: TimeInterval = 10,
         credentialLifetime: TimeInterval = 86_400, hashingWorkers: Int = ProcessInfo.processInfo.activeProcessorCount,
-        clientFailureLimit: Int = 50
+        clientFailureLimit: Int = 50, logMaxBytes: Int = 1 << 30, logBodyLimit: Int = 1 << 20
     ) {
+        self.logMaxBytes = logMaxBytes
+        self.logBodyLimit = logBodyLimit
         self.batchSize = batchSize
         self.maxBatchBytes = maxBatchBytes
         self.idleTimeout = idleTimeout

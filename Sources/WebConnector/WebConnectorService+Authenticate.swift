@@ -32,6 +32,7 @@ extension WebConnectorService {
                 metadata: ["user": "\(user)", "reason": "\(state.user == nil ? "unknown user" : "wrong password")", "failures": "\(failures)"])
             return ["", "nvu"]
         }
+        context.trusted = true
         if state.failures > 0 { try await store.clearAuthFailures(name: key) }
         if state.pending == 0 && state.inDoubt == 0 {
             // Nothing to do and nothing to report: no session row. The ticket is signed, so the closeConnection

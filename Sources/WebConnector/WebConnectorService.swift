@@ -59,6 +59,9 @@ public final class WebConnectorService: Sendable {
         var userName: String?
         /// The caller's address, when the HTTP side knows it.
         var client: String?
+        /// The call came with a password that verified, or a ticket of an active session (or of an idle poll):
+        /// its bodies are logged (up to the per-call cap). Anything else is logged as a bounded excerpt.
+        var trusted = false
     }
 
     /// Answers one SOAP call. `client` is the caller's address (for the per-client authentication limit).
@@ -98,7 +101,8 @@ public final class WebConnectorService: Sendable {
         await exchangeLog.append(
             .init(
                 at: now(), method: methodName, ticket: ticket, userName: context.userName, sessionID: context.sessionID,
-                durationMS: elapsed, httpStatus: reply.status, request: body, response: reply.body))
+                durationMS: elapsed, httpStatus: reply.status, request: body, response: reply.body,
+                bodyLimit: context.trusted ? configuration.logBodyLimit : ExchangeLogWriter.untrustedExcerpt))
         let logged = DispatchTime.now().uptimeNanoseconds
         profile.record(methodName, decode: decoded - started, work: worked - decoded, encode: encoded - worked, log: logged - encoded)
         logger.info(
@@ -162,6 +166,7 @@ public final class WebConnectorService: Sendable {
     func idleUser(_ call: SOAPCall, _ context: inout Context) -> String? {
         guard let ticket = call.ticket, let name = idleTickets.userName(of: ticket, now: now()) else { return nil }
         context.userName = name
+        context.trusted = true
         return name
     }
 
@@ -185,6 +190,7 @@ public final class WebConnectorService: Sendable {
         case .active(let info, let result):
             context.sessionID = info.session.id
             context.userName = info.userName
+            context.trusted = true
             return result
         case .ended(let info):
             context.sessionID = info.session.id

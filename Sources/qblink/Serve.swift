@@ -39,6 +39,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keep the SOAP exchange log (qblink log) this many days.", valueName: "days"))
     var logDays = 90
 
+    @Option(help: ArgumentHelp("Keep at most this many MB of SOAP bodies in the exchange log; the oldest calls go first.", valueName: "MB"))
+    var logMaxMb = 1024
+
+    @Option(help: ArgumentHelp("Of each body of an authenticated call, log at most this many KB (calls without a verified password or session: 512 bytes).", valueName: "KB"))
+    var logBodyKb = 1024
+
     @Option(help: ArgumentHelp("A Web Connector logging in while another is syncing the same user (a call within this many seconds) is told busy. 0: the newer one takes over.", valueName: "seconds"))
     var busySeconds = 10.0
 
@@ -61,6 +67,8 @@ struct Serve: AsyncParsableCommand {
         guard batch >= 1 && batch <= 1000 else { throw ValidationError("--batch must be between 1 and 1000") }
         guard sessionTimeout >= 60 else { throw ValidationError("--session-timeout must be at least 60 seconds") }
         guard logDays >= 1 else { throw ValidationError("--log-days must be at least 1") }
+        guard logMaxMb >= 1 else { throw ValidationError("--log-max-mb must be at least 1") }
+        guard logBodyKb >= 1 && logBodyKb <= 64 << 10 else { throw ValidationError("--log-body-kb must be between 1 and 65536") }
         guard busySeconds >= 0 && busySeconds <= 600 else { throw ValidationError("--busy-seconds must be between 0 and 600") }
         guard authCacheSeconds >= 0 else { throw ValidationError("--auth-cache-seconds must be 0 or more") }
         guard hashWorkers >= 1 && hashWorkers <= 64 else { throw ValidationError("--hash-workers must be between 1 and 64") }
@@ -86,7 +94,8 @@ struct Serve: AsyncParsableCommand {
                 batchSize: batch, maxBatchBytes: batchBytes, idleTimeout: TimeInterval(sessionTimeout),
                 clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction),
                 logRetention: TimeInterval(logDays) * 86_400, busyWindow: busySeconds, credentialLifetime: authCacheSeconds,
-                hashingWorkers: hashWorkers, clientFailureLimit: clientFailures),
+                hashingWorkers: hashWorkers, clientFailureLimit: clientFailures, logMaxBytes: logMaxMb << 20,
+                logBodyLimit: logBodyKb << 10),
             logger: Logger(label: "qblink.webconnector"))
         let server = QBLinkServer(
             service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL),
