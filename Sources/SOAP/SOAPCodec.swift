@@ -101,25 +101,66 @@ public enum SOAPCodec {
         return result.children.map(\.text).joined(separator: " | ")
     }
 
-    /// The request body with the content of every `strPassword` element replaced by `********`, for logs.
+    /// The request body with the content of every `strPassword` element replaced by `********`, for logs:
+    /// everything between its start tag and its end tag, whatever form the password takes there (text,
+    /// entities, CDATA, comments); an element left open (a body cut short) is masked to the end.
     public static func maskingPasswords(in body: String) -> String {
         // Most bodies carry no password element at all: a byte search says so without walking the tags.
         guard body.utf8.firstRange(of: "strPassword".utf8) != nil else { return body }
-        var out = ""
-        var rest = Substring(body)
-        while let open = rest.firstIndex(of: "<") {
-            guard let close = rest[open...].firstIndex(of: ">") else { break }
-            let tag = rest[rest.index(after: open)..<close]
-            out += rest[...close]
-            rest = rest[rest.index(after: close)...]
-            let isOpening = !tag.hasPrefix("/") && !tag.hasSuffix("/") && !tag.hasPrefix("?") && !tag.hasPrefix("!")
-            let name = tag.prefix { $0 != " " && $0 != "/" && $0 != "\t" && $0 != "\n" }
-            guard isOpening, name.split(separator: ":").last == "strPassword" else { continue }
-            let contentEnd = rest.firstIndex(of: "<") ?? rest.endIndex
-            if contentEnd != rest.startIndex { out += "********" }
-            rest = rest[contentEnd...]
+        let bytes = Array(body.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            guard bytes[i] == UInt8(ascii: "<"), let name = tagName(bytes, at: i), !name.closing, name.local == "strPassword",
+                let startEnd = tagEnd(bytes, from: i), bytes[startEnd - 1] != UInt8(ascii: "/")
+            else {
+                out.append(bytes[i])
+                i += 1
+                continue
+            }
+            out += bytes[i...startEnd]
+            let contentStart = startEnd + 1
+            var close = contentStart
+            while close < bytes.count {
+                if bytes[close] == UInt8(ascii: "<"), let end = tagName(bytes, at: close), end.closing, end.local == "strPassword" { break }
+                close += 1
+            }
+            if close > contentStart { out += Array("********".utf8) }
+            i = close
+            if i < bytes.count { out.append(bytes[i]); i += 1 }  // the `<` of the end tag, written as is
         }
-        return out + rest
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The local name of the tag opening at `start` (`<name`, `</prefix:name`), and whether it closes an element.
+    static func tagName(_ bytes: [UInt8], at start: Int) -> (local: Substring, closing: Bool)? {
+        var i = start + 1
+        let closing = i < bytes.count && bytes[i] == UInt8(ascii: "/")
+        if closing { i += 1 }
+        let nameStart = i
+        while i < bytes.count, !" \t\r\n/>".utf8.contains(bytes[i]) { i += 1 }
+        guard i > nameStart else { return nil }
+        let name = String(decoding: bytes[nameStart..<i], as: UTF8.self)
+        return (name.split(separator: ":").last ?? Substring(name), closing)
+    }
+
+    /// The index of the `>` that ends the tag opening at `start`, skipping quoted attribute values.
+    static func tagEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+        var quote: UInt8?
+        var i = start + 1
+        while i < bytes.count {
+            let b = bytes[i]
+            if let q = quote {
+                if b == q { quote = nil }
+            } else if b == UInt8(ascii: "\"") || b == UInt8(ascii: "'") {
+                quote = b
+            } else if b == UInt8(ascii: ">") {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 }
 

@@ -142,6 +142,24 @@ import XMLKit
         #expect(SOAPCodec.maskingPasswords(in: prefixed) == "<x:strPassword>********</x:strPassword><strPassword /><a>strPassword</a>")
     }
 
+    @Test(arguments: [
+        "<![CDATA[s3cret]]>", "<!-- hi -->s3cret", "s3&#99;ret", "s3cr<!---->et", "<![CDATA[s3c]]>ret",
+    ])
+    func masksAPasswordWhateverFormItTakes(_ form: String) throws {
+        let body = WebConnectorClient.prefix + "<authenticate xmlns=\"http://developer.intuit.com/\"><strUserName>amazon</strUserName>"
+            + "<strPassword a=\">\">\(form)</strPassword></authenticate>" + WebConnectorClient.suffix
+        // The decoder reads a password from it (so a Web Connector could log in with it) …
+        let call = try SOAPCodec.decode(body: Array(body.utf8), soapAction: "http://developer.intuit.com/authenticate", contentType: "text/xml")
+        #expect(call["strPassword"].hasPrefix("s3c"))
+        // … and the log keeps none of it.
+        let masked = SOAPCodec.maskingPasswords(in: body)
+        #expect(!masked.contains("s3c") && !masked.contains("ret"), "\(masked)")
+        #expect(SOAPCodec.loggedParameters(masked)?["strPassword"] == "********")
+        // A body cut inside the password (an excerpt) is masked to its end.
+        let cut = String(body.prefix(body.utf8.count - 40))
+        #expect(!SOAPCodec.maskingPasswords(in: cut).contains("s3c"))
+    }
+
     @Test func answersClientVersionByPolicy() {
         #expect(ClientVersionPolicy().answer(for: "2.0.0.116") == "")
         let warn = ClientVersionPolicy(minimum: "2.3.0.215", action: .warn)
