@@ -84,6 +84,13 @@ public enum XMLReader {
         if ctxt.pointee.wellFormed == 0 {
             throw firstError(first) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
         }
+        // libxml2 stops at its limits (a text node over 10,000,000 bytes, too deep a nesting) and returns what it
+        // read so far as if it were the whole: that must not pass.
+        if ctxt.pointee.errNo != 0 || ctxt.pointee.disableSAX != 0 {
+            let reason = firstError(first)?.message ?? "error \(ctxt.pointee.errNo)"
+            throw XMLParseError(
+                kind: .malformed, message: "the document is too long or too deep for the XML reader's limits (\(reason)); nothing of it was used")
+        }
         if doc.pointee.intSubset != nil || doc.pointee.extSubset != nil {
             throw XMLParseError(
                 kind: .dtdRefused, message: "a DTD (<!DOCTYPE …>) is not allowed in this document", line: 1)

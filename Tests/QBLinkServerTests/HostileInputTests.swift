@@ -108,4 +108,26 @@ import XMLKit
         #expect(try await h.state(ids[0]) == .done)
         #expect(h.quickBooks.count(ofListType: "Customer", named: "Epsilon") == 1)
     }
+
+    @Test func anOverLongResponseIsRefusedWithAReasonAndItsRequestsAreLookedUp() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        let ids = try await h.enqueue([QBXMLSamples.customer("Zeta")])
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        let request = try await client.sendRequestXML(ticket, hcp: h.quickBooks.hcpResponse())
+        guard case .response(let answer) = h.quickBooks.process(request) else { throw FailedExpectation() }
+        // QuickBooks' answer with over 10,000,000 characters in it: more than the XML reader takes whole.
+        let long = answer.replacingOccurrences(of: "</QBXML>", with: "<!--" + String(repeating: "x", count: 10_100_000) + "--></QBXML>")
+        let reply = try await client.post("receiveResponseXML", body: WebConnectorClient.envelope("receiveResponseXML", [
+            ("ticket", ticket), ("response", long), ("hresult", ""), ("message", ""),
+        ]))
+        #expect(reply.status == 500)
+        #expect(reply.body.contains("too long or too deep"))
+        // Nothing of it was applied; the next session looks the request up and finds it.
+        #expect(try await h.state(ids[0]) == .sent)
+        _ = try await h.run()
+        #expect(try await h.state(ids[0]) == .done)
+        #expect(h.quickBooks.count(ofListType: "Customer", named: "Zeta") == 1)
+    }
 }

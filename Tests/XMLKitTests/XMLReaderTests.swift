@@ -101,3 +101,20 @@ import XMLKit
         #expect(try XMLReader.parse(bytes).text == "café")
     }
 }
+
+@Suite struct XMLReaderLimitTests {
+    @Test func aTextNodeOverLibxml2sLimitIsRefusedNotCutShort() throws {
+        // libxml2 stops adding to a text node past 10,000,000 bytes without XML_PARSE_HUGE (text that comes in
+        // pieces, as escaped qbXML in a receiveResponseXML does); what it read must not pass as the whole.
+        let text = String(repeating: "&lt;a&gt;", count: 3_500_000)
+        let read = try? XMLReader.parse("<a>" + text + "</a>")
+        #expect(read.map { $0.text.utf8.count } == nil)
+        do {
+            _ = try XMLReader.parse("<a>" + text + "</a>")
+        } catch {
+            #expect(error.message.contains("too long"), "\(error.message)")
+        }
+        let fits = try XMLReader.parse("<a>" + String(repeating: "x", count: 1_000_000) + "</a>")
+        #expect(fits.text.utf8.count == 1_000_000)
+    }
+}
