@@ -28,13 +28,14 @@ struct LogfmtHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
+    /// A logfmt value: as is when plain, else quoted with `"` and `\` escaped and every control character
+    /// written out, so that no value (a user name a stranger chose) can break its line or forge another.
     static func quote(_ value: String) -> String {
-        if !value.isEmpty && !value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }) {
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").escapingControlCharacters
+        if !escaped.isEmpty && escaped == value && !value.contains(where: { $0 == " " || $0 == "=" }) {
             return value
         }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-        return "\"\(escaped)\""
+        return "\"" + escaped + "\""
     }
 
     static func timestamp() -> String {

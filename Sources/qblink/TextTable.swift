@@ -7,8 +7,9 @@ struct TextTable {
         self.headers = headers
     }
 
+    /// A row; control characters in its cells (from reports, QuickBooks' messages) are written out.
     mutating func add(_ cells: String...) {
-        rows.append(cells)
+        rows.append(cells.map(\.escapingControlCharacters))
     }
 
     var rendered: String {

@@ -130,4 +130,24 @@ import XMLKit
         #expect(try await h.state(ids[0]) == .done)
         #expect(h.quickBooks.count(ofListType: "Customer", named: "Zeta") == 1)
     }
+
+    @Test func aUserNameWithLineBreaksCannotForgeALogLine() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let server = ServerProcess(databasePath: folder.path("log.sqlite"))
+        try server.start()
+        defer { server.stop() }
+        // A CR arrives as `&#13;` (XML would turn a raw one into a line feed); XML allows no escape character.
+        let forged = "nobody\rtime=2026-01-01T00:00:00Z level=critical label=qblink msg=forged"
+        _ = try await WebConnectorClient(port: server.port).authenticate(forged, "whatever")
+        var log = ""
+        for _ in 0..<50 where !log.contains("authentication failed") {
+            try await Task.sleep(nanoseconds: 20_000_000)
+            log = server.log
+        }
+        #expect(log.contains("authentication failed"))
+        let lines = log.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        #expect(!lines.contains { $0.hasPrefix("time=2026-01-01") }, "a forged line")
+        #expect(log.contains(#"user="nobody\rtime=2026-01-01T00:00:00Z level=critical label=qblink msg=forged""#))
+    }
 }

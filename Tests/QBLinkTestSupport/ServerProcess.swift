@@ -13,6 +13,10 @@ public final class ServerProcess: @unchecked Sendable {
     private var process: Process?
     private let extraArguments: [String]
     private let lock = NSLock()
+    private var captured = ""
+
+    /// What the running server has written to standard error so far (its last megabyte).
+    public var log: String { lock.withLock { captured } }
 
     public init(databasePath: String, arguments: [String] = []) {
         self.databasePath = databasePath
@@ -48,9 +52,17 @@ public final class ServerProcess: @unchecked Sendable {
                 lock.withLock {
                     port = bound
                     self.process = process
+                    captured = log
                 }
-                // Keep draining its log so that it never blocks on a full pipe.
-                err.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+                // Keep draining its log so that it never blocks on a full pipe, and keep the last megabyte of it.
+                err.fileHandleForReading.readabilityHandler = { [weak self] handle in
+                    let text = String(decoding: handle.availableData, as: UTF8.self)
+                    guard let self else { return }
+                    self.lock.withLock {
+                        self.captured += text
+                        if self.captured.utf8.count > 1 << 20 { self.captured = String(self.captured.suffix(1 << 19)) }
+                    }
+                }
                 return
             }
         }
