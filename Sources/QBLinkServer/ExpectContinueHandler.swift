@@ -1,21 +1,23 @@
 import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
+import SOAP
 
 /// Answers `Expect: 100-continue` at once with `100 Continue`.
 ///
 /// The Web Connector (a .NET client) sends the header on every call and waits about 350 ms for the interim
 /// response before sending the body anyway; answering straight away removes that stall from each call.
-/// When the announced body is over the limit no `100 Continue` is sent: the route answers 413 instead.
+/// When the announced body is over the limit for its method (see `BodyLimits`) no `100 Continue` is sent:
+/// the route answers 413 instead.
 final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
-    let maxBodyBytes: Int
+    let limits: BodyLimits
 
-    init(maxBodyBytes: Int) {
-        self.maxBodyBytes = maxBodyBytes
+    init(limits: BodyLimits) {
+        self.limits = limits
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -23,7 +25,8 @@ final class ExpectContinueHandler: ChannelInboundHandler, RemovableChannelHandle
             let expect = request.headerFields[.expect], expect.lowercased() == "100-continue"
         {
             let length = request.headerFields[.contentLength].flatMap { Int($0) } ?? 0
-            if length <= maxBodyBytes {
+            let method = SOAPMethod(soapAction: request.headerFields[HTTPField.Name("SOAPAction")!])
+            if length <= limits.announcedLimit(method) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
             }
         }

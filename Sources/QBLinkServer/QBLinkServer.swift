@@ -11,7 +11,12 @@ public struct QBLinkServer: Sendable {
         public var host: String
         public var port: Int
         /// Request bodies over this many bytes get 413.
-        public var maxBodyBytes: Int
+        public var maxBodyBytes: Int {
+            get { bodyLimits.max }
+            set { bodyLimits = BodyLimits(max: newValue) }
+        }
+        /// What is read of a body, and when (see `BodyLimits`).
+        public var bodyLimits: BodyLimits
         /// The endpoint the WSDL names (`https://books.example.com/qbwc`); nil: built from the request's Host
         /// when it is a plain host name or address, else `localhost`.
         public var publicURL: String?
@@ -19,7 +24,7 @@ public struct QBLinkServer: Sendable {
         public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, publicURL: String? = nil) {
             self.host = host
             self.port = port
-            self.maxBodyBytes = maxBodyBytes
+            self.bodyLimits = BodyLimits(max: maxBodyBytes)
             self.publicURL = publicURL
         }
     }
@@ -40,31 +45,24 @@ public struct QBLinkServer: Sendable {
     public func makeRouter() -> Router<QBLinkRequestContext> {
         let router = Router(context: QBLinkRequestContext.self)
         let service = self.service
-        let maxBody = options.maxBodyBytes
         let publicURL = options.publicURL
+        let limits = options.bodyLimits
+        let gate = LargeBodyGate(width: limits.largeBodiesAtOnce)
         router.post("qbwc") { request, context -> Response in
-            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBody {
-                return Self.tooLarge(maxBody)
+            let method = SOAPMethod(soapAction: request.headers[Self.soapAction])
+            let announced = request.headers[.contentLength].flatMap { Int($0) }
+            if let announced, announced > limits.announcedLimit(method) {
+                let (reason, response) = Self.tooLarge(limits.announcedLimit(method), method)
+                await service.recordRefusal(
+                    method: method?.rawValue, announcedBytes: announced, readBytes: 0, reason: reason, status: 413, client: context.clientAddress)
+                return response
             }
-            var request = request
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.collectBody(upTo: maxBody)
-            } catch let error as HTTPError where error.status == .contentTooLarge {
-                return Self.tooLarge(maxBody)
-            } catch {
-                let fault = SOAPFault(.client, "the request body could not be read: \(error)")
-                return Response(
-                    status: .badRequest, headers: [.contentType: Self.xmlContentType, .connection: "close"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: SOAPCodec.encode(fault))))
-            }
-            let reply = await service.respond(
-                body: Array(buffer.readableBytesView), soapAction: request.headers[Self.soapAction],
-                contentType: request.headers[.contentType], client: context.clientAddress)
-            return Response(
-                status: HTTPResponse.Status(code: reply.status),
-                headers: [.contentType: Self.xmlContentType],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+            // A large body waits for its turn before it is read, so that only a few are in memory at once.
+            let large = (announced ?? 0) > limits.largeBody
+            if large { await gate.enter() }
+            let response = await Self.answer(request, context, method: method, limits: limits, service: service)
+            if large { await gate.leave() }
+            return response
         }
         router.get("qbwc") { request, _ -> Response in
             if let query = request.uri.query, query.lowercased().split(separator: "&").contains("wsdl") {
@@ -98,6 +96,35 @@ public struct QBLinkServer: Sendable {
         return router
     }
 
+    /// Reads the body within the limits and has the service answer it.
+    static func answer(
+        _ request: Request, _ context: QBLinkRequestContext, method: SOAPMethod?, limits: BodyLimits, service: WebConnectorService
+    ) async -> Response {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            switch try await BodyReader.read(&request, method: method, limits: limits, isActiveTicket: { await service.isActiveTicket($0) }) {
+            case .body(let body): buffer = body
+            case .tooLarge(let limit, let reason):
+                await service.recordRefusal(
+                    method: method?.rawValue, announcedBytes: request.headers[.contentLength].flatMap { Int($0) }, readBytes: limit,
+                    reason: reason, status: 413, client: context.clientAddress)
+                return refusal(reason)
+            }
+        } catch {
+            let fault = SOAPFault(.client, "the request body could not be read: \(error)")
+            return Response(
+                status: .badRequest, headers: [.contentType: xmlContentType, .connection: "close"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: SOAPCodec.encode(fault))))
+        }
+        let reply = await service.respond(
+            body: Array(buffer.readableBytesView), soapAction: request.headers[soapAction], contentType: request.headers[.contentType],
+            client: context.clientAddress)
+        return Response(
+            status: HTTPResponse.Status(code: reply.status), headers: [.contentType: xmlContentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: reply.body)))
+    }
+
     /// The WSDL's endpoint from the request: its Host when that is a host name, IPv4 or bracketed IPv6 address
     /// with an optional port, else `localhost` (a Host header is the caller's to choose, and must not be able to
     /// write into the document).
@@ -122,8 +149,17 @@ public struct QBLinkServer: Sendable {
             && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
     }
 
-    static func tooLarge(_ limit: Int) -> Response {
-        let fault = SOAPFault(.client, "the request body is larger than the limit of \(limit) bytes")
+    /// Why a body announced over its limit is refused, and the answer.
+    static func tooLarge(_ limit: Int, _ method: SOAPMethod?) -> (reason: String, response: Response) {
+        let reason = method.map { !$0.needsTicket } == true
+            ? "\(method!.rawValue) carries no ticket and may send at most \(limit) bytes"
+            : "the request body is larger than the limit of \(limit) bytes"
+        return (reason, refusal(reason))
+    }
+
+    /// 413 with a SOAP fault saying why, and the connection closed (the rest of the body is not read).
+    static func refusal(_ reason: String) -> Response {
+        let fault = SOAPFault(.client, reason)
         return Response(
             status: .contentTooLarge, headers: [.contentType: xmlContentType, .connection: "close"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: SOAPCodec.encode(fault))))
@@ -131,11 +167,10 @@ public struct QBLinkServer: Sendable {
 
     /// The Hummingbird application. `onRunning` receives the bound port (useful with port 0).
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let maxBody = options.maxBodyBytes
         return Application(
             router: makeRouter(),
             server: .http1(configuration: .init(
-                additionalChannelHandlers: [ExpectContinueHandler(maxBodyBytes: maxBody)],
+                additionalChannelHandlers: [ExpectContinueHandler(limits: options.bodyLimits)],
                 idleTimeout: .seconds(300))),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },

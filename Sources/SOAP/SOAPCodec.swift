@@ -61,6 +61,24 @@ public enum SOAPCodec {
         return SOAPCall(method: method, parameters: parameters)
     }
 
+    /// The ticket in the start of a request body (the first `ticket` or `wcTicket` element's text), read
+    /// without parsing, so that a large body can be turned away before it is read whole; nil when none is seen.
+    public static func peekTicket(_ bytes: [UInt8]) -> String? {
+        var i = 0
+        while i < bytes.count, let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")) {
+            if let name = tagName(bytes, at: open), !name.closing, name.local == "ticket" || name.local == "wcTicket",
+                let end = tagEnd(bytes, from: open), bytes[end - 1] != UInt8(ascii: "/")
+            {
+                let start = end + 1
+                let stop = bytes[start...].firstIndex(of: UInt8(ascii: "<")) ?? bytes.count
+                let ticket = String(decoding: bytes[start..<stop], as: UTF8.self).trimmingCharacters(in: " \t\r\n")
+                return ticket.isEmpty ? nil : ticket
+            }
+            i = open + 1
+        }
+        return nil
+    }
+
     /// The response envelope for a method's result.
     public static func encode(_ method: SOAPMethod, _ result: SOAPResult) -> String {
         let name = method.rawValue

@@ -39,6 +39,17 @@ public enum SOAPMethod: String, Sendable, CaseIterable {
         }
     }
 
+    /// The method a `SOAPAction` header names (`"http://developer.intuit.com/authenticate"`), or nil.
+    public init?(soapAction: String?) {
+        guard let soapAction else { return nil }
+        let action = soapAction.trimmingCharacters(in: "\"' ")
+        guard action.hasPrefix(Self.namespace) else { return nil }
+        self.init(rawValue: String(action.dropFirst(Self.namespace.count)))
+    }
+
+    /// Whether the call carries a session ticket (all but serverVersion, clientVersion and authenticate).
+    public var needsTicket: Bool { ticketParameter != nil }
+
     /// The parameter that carries the session ticket, if any.
     var ticketParameter: String? {
         switch self {

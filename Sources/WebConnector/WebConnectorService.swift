@@ -44,6 +44,24 @@ public final class WebConnectorService: Sendable {
         return (t.records, t.batches, t.nanoseconds, t.failures)
     }
 
+    /// Records a call the HTTP side refused before reading its body: method (from its SOAPAction), size and
+    /// why, never the body.
+    public func recordRefusal(method: String?, announcedBytes: Int?, readBytes: Int, reason: String, status: Int, client: String?) async {
+        let size = announcedBytes.map { "\($0) bytes announced" } ?? "over \(readBytes) bytes"
+        logger.warning("refused a request before reading it", metadata: ["method": "\(method ?? "-")", "reason": "\(reason)", "client": "\(client ?? "-")"])
+        await exchangeLog.append(
+            .init(
+                at: now(), method: method ?? "(refused)", ticket: nil, userName: nil, sessionID: nil, durationMS: 0, httpStatus: status,
+                request: Array("(not read: \(size); \(reason))".utf8), response: "", bodyLimit: ExchangeLogWriter.untrustedExcerpt))
+    }
+
+    /// Whether `ticket` belongs to an active session (one read): only such a call may send a large body.
+    public func isActiveTicket(_ ticket: String) async -> Bool {
+        guard let lookup = try? await store.session(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout) else { return false }
+        if case .active = lookup { return true }
+        return false
+    }
+
     /// Slow password verifications run so far (each costs about a third of a second of CPU).
     public var slowVerifications: Int { hashing.verifications }
 

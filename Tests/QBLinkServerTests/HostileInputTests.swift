@@ -9,7 +9,14 @@ import XMLKit
         ("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", "\"http://developer.intuit.com/clientVersion\""),
     ]
 
-    func post(_ h: Harness, _ body: String, headers: [(String, String)] = soapHeaders, expectContinue: Bool = false) async throws -> RawHTTPConnection.Reply {
+    /// Posts `body` with the SOAPAction of the method in it (clientVersion when none is seen), as the Web
+    /// Connector does, unless `headers` say otherwise.
+    func post(_ h: Harness, _ body: String, headers: [(String, String)]? = nil, expectContinue: Bool = false) async throws -> RawHTTPConnection.Reply {
+        var method = "clientVersion"
+        if let open = body.range(of: "<soap:Body><") {
+            method = String(body[open.upperBound...].prefix { $0 != " " && $0 != ">" && $0 != "/" })
+        }
+        let headers = headers ?? [("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", "\"http://developer.intuit.com/\(method)\"")]
         let connection = try RawHTTPConnection(port: h.server.port)
         let bytes = Array(body.utf8)
         return try await connection.request(
@@ -51,7 +58,7 @@ import XMLKit
     @Test func bodiesOverTheLimitGet413WithoutAContinue() async throws {
         let h = try await Harness(maxBodyBytes: 64 << 10)
         defer { h.finish() }
-        let big = WebConnectorClient.envelope("clientVersion", [("strVersion", String(repeating: "9", count: 100_000))])
+        let big = WebConnectorClient.envelope("getLastError", [("ticket", String(repeating: "9", count: 100_000))])
         let withExpect = try await post(h, big, expectContinue: true)
         #expect(withExpect.status == 413)
         #expect(withExpect.continueAfterMS == nil)
@@ -60,8 +67,41 @@ import XMLKit
         #expect(without.status == 413)
         try await stillServing(h)
         // Just under the limit is fine.
-        let fits = WebConnectorClient.envelope("clientVersion", [("strVersion", String(repeating: "9", count: 60_000))])
+        let fits = WebConnectorClient.envelope("getLastError", [("ticket", String(repeating: "9", count: 60_000))])
         #expect(try await post(h, fits).status == 200)
+    }
+
+    @Test func aCallWithoutATicketIsSmallAndOnlyAnActiveSessionSendsMuch() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Theta")])
+        // authenticate, serverVersion and clientVersion carry no ticket: a few KB at most, refused before the body.
+        let login = WebConnectorClient.envelope("authenticate", [("strUserName", "amazon"), ("strPassword", String(repeating: "p", count: 9_000))])
+        let refused = try await post(h, login, expectContinue: true)
+        #expect(refused.status == 413)
+        #expect(refused.continueAfterMS == nil)
+        #expect(refused.body.contains("authenticate carries no ticket and may send at most 8192 bytes"))
+        // Past 64 KB a body must show an active session's ticket in its first bytes.
+        let padding = String(repeating: "x", count: 100_000)
+        let stranger = try await post(h, WebConnectorClient.envelope("receiveResponseXML", [
+            ("ticket", "not-a-session"), ("response", padding), ("hresult", ""), ("message", ""),
+        ]))
+        #expect(stranger.status == 413)
+        #expect(stranger.body.contains("accepted only with the ticket of an active session"))
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        _ = try await client.sendRequestXML(ticket, hcp: h.quickBooks.hcpResponse())
+        let own = try await post(h, WebConnectorClient.envelope("receiveResponseXML", [
+            ("ticket", ticket), ("response", "<?xml version=\"1.0\" ?><QBXML><QBXMLMsgsRs><!--" + padding + "--></QBXMLMsgsRs></QBXML>"),
+            ("hresult", ""), ("message", ""),
+        ]))
+        #expect(own.status == 200)
+        // Refusals at the door are in the exchange log too: method, size and why, never the body.
+        await h.server.service.flushExchangeLog()
+        let logged = try await h.store.recentExchanges(limit: 20).filter { $0.httpStatus == 413 }
+        #expect(logged.map(\.method) == ["authenticate", "receiveResponseXML"])
+        #expect(logged.allSatisfy { $0.requestBody.utf8.count < 300 && $0.requestBody.contains("bytes") })
+        try await stillServing(h)
     }
 
     @Test func brokenCallsGetSOAPFaultsAndTheServerKeepsServing() async throws {
