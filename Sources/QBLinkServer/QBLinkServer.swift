@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import HTTPTypes
 import Logging
 import NIOCore
@@ -17,11 +19,16 @@ public struct QBLinkServer: Sendable {
         }
         /// What is read of a body, and when (see `BodyLimits`).
         public var bodyLimits: BodyLimits
+        /// The certificate for HTTPS; nil: plain HTTP.
+        public var tls: CertificateStore?
         /// The endpoint the WSDL names (`https://books.example.com/qbwc`); nil: built from the request's Host
         /// when it is a plain host name or address, else `localhost`.
         public var publicURL: String?
 
-        public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, publicURL: String? = nil) {
+        public init(
+            host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, publicURL: String? = nil, tls: CertificateStore? = nil
+        ) {
+            self.tls = tls
             self.host = host
             self.port = port
             self.bodyLimits = BodyLimits(max: maxBodyBytes)
@@ -166,12 +173,14 @@ public struct QBLinkServer: Sendable {
     }
 
     /// The Hummingbird application. `onRunning` receives the bound port (useful with port 0).
-    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// HTTPS when `options.tls` holds a certificate (through Hummingbird's TLS support), else plain HTTP.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let http1 = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [ExpectContinueHandler(limits: options.bodyLimits)],
+            idleTimeout: .seconds(300)))
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [ExpectContinueHandler(limits: options.bodyLimits)],
-                idleTimeout: .seconds(300))),
+            server: try options.tls.map { try .tls(http1, tlsConfiguration: $0.tlsConfiguration()) } ?? http1,
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

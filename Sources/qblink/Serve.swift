@@ -60,6 +60,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address Web Connectors reach this server at, named in the WSDL (e.g. https://books.example.com/qbwc). Default: the request's Host, when it is a plain host name.", valueName: "url"))
     var publicURL: String?
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate chain (PEM, the server's certificate first, then the intermediates). Read again on SIGHUP.", valueName: "file"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The private key of --tls-cert (PEM, unencrypted; readable by qblink's user only).", valueName: "file"))
+    var tlsKey: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -74,6 +80,7 @@ struct Serve: AsyncParsableCommand {
         guard hashWorkers >= 1 && hashWorkers <= 64 else { throw ValidationError("--hash-workers must be between 1 and 64") }
         guard clientFailures >= 0 else { throw ValidationError("--client-failures must be 0 or more") }
         guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         if let publicURL {
             guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
                 url.query == nil, url.fragment == nil
@@ -97,14 +104,20 @@ struct Serve: AsyncParsableCommand {
                 hashingWorkers: hashWorkers, clientFailureLimit: clientFailures, logMaxBytes: logMaxMb << 20,
                 logBodyLimit: logBodyKb << 10),
             logger: Logger(label: "qblink.webconnector"))
-        let server = QBLinkServer(
-            service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL),
-            logger: Logger(label: "qblink.http"))
         let logger = Logger(label: "qblink")
-        let path = database.path
-        let app = server.makeApplication { port in
-            logger.info("serving", metadata: ["url": "http://\(host):\(port)/qbwc", "db": "\(path)"])
+        let certificates = try tlsCert.map { cert in
+            do { return try CertificateStore(certificatePath: cert, keyPath: tlsKey ?? "") } catch { throw CLIError("\(error)") }
         }
+        let server = QBLinkServer(
+            service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL, tls: certificates),
+            logger: Logger(label: "qblink.http"))
+        let path = database.path
+        let scheme = certificates == nil ? "http" : "https"
+        let app = try server.makeApplication { port in
+            logger.info("serving", metadata: ["url": "\(scheme)://\(host):\(port)/qbwc", "db": "\(path)"])
+        }
+        let reloading = certificates.map { Self.reloadOnHangUp($0, logger) }
+        defer { reloading?.cancel() }
         // Housekeeping (pruning the exchange log) runs beside the server, never inside a call.
         let maintenance = Task { await service.runMaintenance() }
         defer { maintenance.cancel() }
@@ -112,6 +125,23 @@ struct Serve: AsyncParsableCommand {
         // Graceful shutdown: the calls answered are all in the exchange log before the process ends.
         await service.flushExchangeLog()
         await Self.logProfile(service, logger)
+    }
+
+    /// Reads the certificate again on every SIGHUP (a renewal): new connections get the new one, open ones keep
+    /// theirs; a file that cannot be used leaves the old certificate in place and says why.
+    static func reloadOnHangUp(_ certificates: CertificateStore, _ logger: Logger) -> DispatchSourceSignal {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: DispatchQueue(label: "qblink.sighup"))
+        source.setEventHandler {
+            do {
+                try certificates.reload()
+                logger.notice("certificate reloaded", metadata: ["file": "\(certificates.certificatePath)"])
+            } catch {
+                logger.error("certificate not reloaded; the one in use stays", metadata: ["error": "\(error)"])
+            }
+        }
+        source.resume()
+        return source
     }
 
     /// Where the calls' time went, per method and step (mean microseconds), and what the exchange log cost.
