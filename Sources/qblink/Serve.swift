@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import QBLinkServer
+import ServiceLifecycle
 import Store
 import WebConnector
 
@@ -66,6 +67,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The private key of --tls-cert (PEM, unencrypted; readable by qblink's user only).", valueName: "file"))
     var tlsKey: String?
 
+    @Option(help: ArgumentHelp("On SIGTERM or SIGINT, calls in flight get this long to finish before the server stops anyway.", valueName: "seconds"))
+    var shutdownSeconds = 20
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
@@ -78,6 +82,7 @@ struct Serve: AsyncParsableCommand {
         guard busySeconds >= 0 && busySeconds <= 600 else { throw ValidationError("--busy-seconds must be between 0 and 600") }
         guard authCacheSeconds >= 0 else { throw ValidationError("--auth-cache-seconds must be 0 or more") }
         guard hashWorkers >= 1 && hashWorkers <= 64 else { throw ValidationError("--hash-workers must be between 1 and 64") }
+        guard shutdownSeconds >= 1 && shutdownSeconds <= 3600 else { throw ValidationError("--shutdown-seconds must be between 1 and 3600") }
         guard clientFailures >= 0 else { throw ValidationError("--client-failures must be 0 or more") }
         guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -121,7 +126,11 @@ struct Serve: AsyncParsableCommand {
         // Housekeeping (pruning the exchange log) runs beside the server, never inside a call.
         let maintenance = Task { await service.runMaintenance() }
         defer { maintenance.cancel() }
-        try await app.runService()
+        // SIGTERM or SIGINT: stop accepting, let the calls in flight finish (within --shutdown-seconds), exit 0.
+        var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        lifecycle.maximumGracefulShutdownDuration = .seconds(shutdownSeconds)
+        try await ServiceGroup(configuration: lifecycle).run()
+        logger.info("stopped")
         // Graceful shutdown: the calls answered are all in the exchange log before the process ends.
         await service.flushExchangeLog()
         await Self.logProfile(service, logger)

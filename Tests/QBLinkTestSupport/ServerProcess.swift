@@ -91,7 +91,11 @@ public final class ServerProcess: @unchecked Sendable {
         guard let running, running.isRunning else { return }
         running.terminate()
         running.waitUntilExit()
+        lock.withLock { lastExitStatus = running.terminationStatus }
     }
+
+    /// How the server last stopped by `stop()` exited (0: a clean, graceful stop).
+    public private(set) var lastExitStatus: Int32?
 
     deinit {
         if let process, process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
