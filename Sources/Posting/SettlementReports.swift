@@ -17,6 +17,7 @@ public enum SettlementReports {
         }
         guard isFolder.boolValue else {
             if from != nil || to != nil { throw PostingError("--from and --to choose reports in a folder; \(path) is a file") }
+            try InputFile.requireRegularFile(path)
             return [try summarize(path, mapping: mapping, progress: progress)]
         }
         guard from != nil || to != nil else {
@@ -26,7 +27,10 @@ public enum SettlementReports {
         for name in try FileManager.default.contentsOfDirectory(atPath: path).sorted() where !name.hasPrefix(".") {
             let file = (path as NSString).appendingPathComponent(name)
             var isDir: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue, looksLikeReport(file) else { continue }
+            // Only regular files are looked at: a FIFO in the folder would block the reading.
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir), !isDir.boolValue,
+                (try? InputFile.requireRegularFile(file)) != nil, looksLikeReport(file)
+            else { continue }
             let summary = try summarize(file, mapping: mapping, progress: progress)
             guard let end = summary.header.end else { throw PostingError("\(file): the summary row has no settlement-end-date") }
             if let from, end < from { continue }

@@ -31,6 +31,10 @@ public struct SettlementParser {
         fields.reserveCapacity(40)
     }
 
+    /// The longest line read: a settlement report's lines are a few hundred bytes; a longer one is not a report
+    /// (and must not make memory grow without bound).
+    public static let maxLineBytes = 1 << 20
+
     /// Feeds the next bytes of the file; `emit` receives each amount read.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (SettlementEntry) -> Void) throws(SettlementError) {
         let bytes = chunk.bindMemory(to: UInt8.self)
@@ -39,6 +43,7 @@ public struct SettlementParser {
         var lineStart = 0
         while lineStart < n, let found = memchr(base + lineStart, 0x0A, n - lineStart) {
             let i = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+            try checkLength(pending.count + i - lineStart)
             if pending.isEmpty {
                 try handleLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<i]), emit: emit)
             } else {
@@ -49,7 +54,16 @@ public struct SettlementParser {
             }
             lineStart = i + 1
         }
-        if lineStart < n { pending.append(contentsOf: bytes[lineStart..<n]) }
+        if lineStart < n {
+            try checkLength(pending.count + n - lineStart)
+            pending.append(contentsOf: bytes[lineStart..<n])
+        }
+    }
+
+    private func checkLength(_ bytes: Int) throws(SettlementError) {
+        guard bytes > Self.maxLineBytes else { return }
+        throw SettlementError(
+            line: lineNumber + 1, "the line is longer than \(Self.maxLineBytes) bytes; a settlement report's lines are a few hundred")
     }
 
     public mutating func feed(_ bytes: [UInt8], emit: (SettlementEntry) -> Void) throws(SettlementError) {

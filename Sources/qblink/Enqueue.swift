@@ -56,8 +56,18 @@ struct Enqueue: AsyncParsableCommand {
         print("Queued \(queued.transactions) transaction(s) for \(user), after \(queued.lookups) lookup(s) of the customers and items they name (\(queued.result.shared) shared with earlier work).")
     }
 
+    /// The largest JSON document or qbXML file read whole (reading one takes about 15 times its size in memory).
+    static let maxFileBytes = 64 << 20
+
     func read(_ path: String) throws -> Data {
-        if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
+        let tooLarge = "is larger than \(Self.maxFileBytes >> 20) MiB; split it into several files (nothing was enqueued)"
+        if path == "-" {
+            let data = try FileHandle.standardInput.read(upToCount: Self.maxFileBytes + 1) ?? Data()
+            guard data.count <= Self.maxFileBytes else { throw CLIError("standard input \(tooLarge)") }
+            return data
+        }
+        do { try InputFile.requireRegularFile(path) } catch { throw CLIError("\(error)") }
+        guard InputFile.size(path) <= Self.maxFileBytes else { throw CLIError("\(path) \(tooLarge)") }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("\(path): cannot read the file (does it exist, and may qblink read it?)")
         }

@@ -27,6 +27,7 @@ struct SettlementInput: ParsableArguments {
     func mapping() throws -> SettlementMapping {
         var mapping = SettlementMapping.standard
         if let config {
+            do { try InputFile.requireRegularFile(config) } catch { throw CLIError("\(error)") }
             guard let data = FileManager.default.contents(atPath: config) else {
                 throw CLIError("\(config): cannot read the mapping file")
             }

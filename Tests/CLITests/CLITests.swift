@@ -179,3 +179,32 @@ struct CLITests: CLISuite {
         process.waitUntilExit()
     }
 }
+
+/// What the CLI reads stays bounded: only regular files, and JSON or qbXML files of a bounded size.
+struct CLIInputBoundsTests: CLISuite {
+    let folder: TemporaryDirectory
+
+    init() throws {
+        folder = try TemporaryDirectory()
+    }
+
+    @Test func aFIFOFolderOrHugeFileIsRefusedAtOnce() async throws {
+        defer { folder.remove() }
+        #expect(try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n").status == 0)
+        let fifo = folder.path("pipe.json")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Nothing ever writes to the pipe: reading it would block forever.
+        let piped = try qblink("enqueue", fifo, "--user", "amazon")
+        #expect(piped.status != 0)
+        #expect(piped.stderr.contains("is a FIFO (named pipe); qblink reads regular files only"))
+        let report = try qblink("settlement", "preview", fifo)
+        #expect(report.stderr.contains("is a FIFO (named pipe)"))
+        let mapping = try qblink("settlement", "preview", fifo, "--config", folder.path(""))
+        #expect(mapping.status != 0)
+        let huge = folder.path("huge.json")
+        #expect(FileManager.default.createFile(atPath: huge, contents: nil))
+        #expect(truncate(huge, 65 << 20) == 0)  // sparse: no time spent writing it
+        let big = try qblink("enqueue", huge, "--user", "amazon")
+        #expect(big.stderr.contains("is larger than 64 MiB; split it into several files (nothing was enqueued)"))
+    }
+}

@@ -55,6 +55,19 @@ import Testing
         #expect(entries.reduce(0) { $0 + $1.cents } == header.totalCents)
     }
 
+    @Test func aLineLongerThanAMebibyteIsRefusedWithItsNumber() throws {
+        let text = Self.sample().v2()
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert(String(repeating: "x", count: SettlementParser.maxLineBytes + 1), at: 3)
+        let bytes = Array(lines.joined(separator: "\n").utf8)
+        for chunk in [1 << 16, 1 << 20, bytes.count] {
+            #expect { try parse(bytes, chunk: chunk) } throws: { error in
+                guard let error = error as? SettlementError else { return false }
+                return error.line == 4 && "\(error)".contains("longer than 1048576 bytes")
+            }
+        }
+    }
+
     @Test func streamsAcrossAnyChunkBoundary() throws {
         let bytes = Array(Self.sample().v2().utf8)
         let (h1, e1) = try parse(bytes)
