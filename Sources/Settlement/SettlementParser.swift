@@ -9,7 +9,7 @@ import Darwin
 /// sum of the amounts. Memory stays flat whatever the file's size. Pure: the caller does the reading.
 public struct SettlementParser {
     private var pending: [UInt8] = []
-    private var lineNumber = 0
+    private(set) var lineNumber = 0
     private var columns: Columns?
     private var header: SettlementHeader?
     private var summaryLine = 0
@@ -25,15 +25,10 @@ public struct SettlementParser {
     private var haveHeader = false
     private var lastValues: [Int] = []
 
-
     public init() {
         pending.reserveCapacity(4096)
         fields.reserveCapacity(40)
     }
-
-    /// The longest line read: a settlement report's lines are a few hundred bytes; a longer one is not a report
-    /// (and must not make memory grow without bound).
-    public static let maxLineBytes = 1 << 20
 
     /// Feeds the next bytes of the file; `emit` receives each amount read.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (SettlementEntry) -> Void) throws(SettlementError) {
@@ -58,16 +53,6 @@ public struct SettlementParser {
             try checkLength(pending.count + n - lineStart)
             pending.append(contentsOf: bytes[lineStart..<n])
         }
-    }
-
-    private func checkLength(_ bytes: Int) throws(SettlementError) {
-        guard bytes > Self.maxLineBytes else { return }
-        throw SettlementError(
-            line: lineNumber + 1, "the line is longer than \(Self.maxLineBytes) bytes; a settlement report's lines are a few hundred")
-    }
-
-    public mutating func feed(_ bytes: [UInt8], emit: (SettlementEntry) -> Void) throws(SettlementError) {
-        try bytes.withUnsafeBytes { raw in Result { () throws(SettlementError) in try feed(raw, emit: emit) } }.get()
     }
 
     /// Ends the file: checks that there was a summary row and that the amounts add up to its total.
