@@ -53,7 +53,7 @@ let package = Package(
 
         // HTTP wiring only.
         .target(name: "QBLinkServer", dependencies: [
-            "SOAP", "WebConnector",
+            "SOAP", "Store", "WebConnector",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -95,10 +95,12 @@ public struct QBLinkServer: Sendable {
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "the database does not answer: \(error)\n")))
             }
         }
+        let support = SupportPageCache()
         router.get("qbwc/support") { _, _ -> Response in
-            Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: SupportPage.html(serverVersion: service.configuration.serverVersion))))
+            // Public: rendered at most once every 10 s, however often it is asked for.
+            let html = await support.page { try await SupportPage.html(serverVersion: service.configuration.serverVersion, users: service.store.activity()) }
+            return Response(
+                status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
         }
         return router
     }

@@ -47,6 +47,31 @@ import XMLKit
         #expect(wsdl.body.contains("<soap:address location=\"https://books.example.com/qbwc\" />"))
     }
 
+    @Test func theSupportPageShowsEachUsersStateButNoQBXMLPathOrSecret() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        // One request QuickBooks refuses (the name is taken), one whose message it could not read, naming a path.
+        h.quickBooks.seed("Customer", name: "Kappa")
+        try await h.enqueue([QBXMLSamples.customer("Iota"), QBXMLSamples.customer("Kappa")])
+        _ = try await h.run()
+        try await h.enqueue([QBXMLSamples.customer("Lambda")])
+        let client = h.client()
+        let ticket = try await client.authenticate("amazon", Harness.password)[0]
+        _ = try await client.sendRequestXML(ticket, hcp: h.quickBooks.hcpResponse())
+        _ = try await client.receiveResponseXML(ticket, response: "", hresult: "0x80040400", message: "Could not read C:\\Books\\Shop.QBW")
+        _ = try await client.closeConnection(ticket)
+        let connection = try RawHTTPConnection(port: h.server.port)
+        let page = try await connection.request(method: "GET", path: "/qbwc/support", headers: [("Host", "x")], body: [], expectContinue: false)
+        #expect(page.status == 200)
+        #expect(page.body.contains("<h2>amazon</h2>"))
+        #expect(page.body.contains("failed"))
+        #expect(page.body.contains("QuickBooks error 3100"))
+        #expect(page.body.contains("[path]"))
+        #expect(!page.body.contains("Shop.QBW") && !page.body.contains("\\Books"))
+        #expect(!page.body.contains("CustomerAdd") && !page.body.contains("&lt;Customer"))
+        #expect(!page.body.contains(Harness.password))
+    }
+
     @Test func interactiveMethodsAnswerNotSupported() async throws {
         let h = try await Harness()
         defer { h.finish() }

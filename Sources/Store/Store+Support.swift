@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// What the public support page shows of one user: no qbXML, no company file, no secret.
+public struct UserActivity: Sendable, Equatable {
+    public struct SessionLine: Sendable, Equatable {
+        public var startedAt: Date
+        public var state: SessionState
+        public var done: Int
+        public var failed: Int
+        public var inDoubt: Int
+    }
+
+    public struct ErrorLine: Sendable, Equatable {
+        public var at: Date
+        public var statusCode: Int?
+        public var message: String
+    }
+
+    public var name: String
+    public var counts: [ItemState: Int]
+    public var sessions: [SessionLine]
+    public var errors: [ErrorLine]
+}
+
+extension Store {
+    /// Every user's queue counts by state, last `sessions` sessions and latest `errors` failed requests (their
+    /// QuickBooks status code and message), in one read.
+    public func activity(sessions: Int = 3, errors: Int = 3) async throws -> [UserActivity] {
+        try await pool.read { db in
+            try User.order(Column("name")).fetchAll(db).map { user in
+                var counts: [ItemState: Int] = [:]
+                for row in try Row.fetchAll(db, literal: "SELECT state, COUNT(*) AS n FROM queue WHERE user_id = \(user.userID) GROUP BY state") {
+                    if let state = ItemState.fromDatabaseValue(row["state"]) { counts[state] = row["n"] }
+                }
+                let recent = try Session.fetchAll(db, literal: """
+                    SELECT * FROM sessions WHERE user_id = \(user.userID) ORDER BY id DESC LIMIT \(sessions)
+                    """)
+                let failed = try Row.fetchAll(db, literal: """
+                    SELECT updated_at, status_code, status_message FROM queue
+                    WHERE user_id = \(user.userID) AND state = \(ItemState.failed) ORDER BY id DESC LIMIT \(errors)
+                    """)
+                return UserActivity(
+                    name: user.name, counts: counts,
+                    sessions: recent.map {
+                        .init(startedAt: $0.startedAt, state: $0.state, done: $0.doneCount, failed: $0.failedCount, inDoubt: $0.inDoubtCount)
+                    },
+                    errors: failed.map { .init(at: $0["updated_at"], statusCode: $0["status_code"], message: $0["status_message"] ?? "") })
+            }
+        }
+    }
+}
