@@ -39,9 +39,12 @@ extension Store {
         }
     }
 
-    /// Puts a failed or in-doubt item back in the queue (the operator's decision).
-    public func retry(id: Int64, now: Date = Date()) async throws -> ListedItem {
-        try await operatorAction(id: id, to: .queued, action: "retried", now: now)
+    /// The operator's retry. A failed item is queued again. An in-doubt write is never re-sent blind
+    /// (QuickBooks may have it): one that can be looked up stays in doubt and is looked up again at the next
+    /// session; one that cannot is queued again only when the operator says QuickBooks does not have it
+    /// (`notInQuickBooks`), else `StoreError.cannotLookUp`.
+    public func retry(id: Int64, now: Date = Date(), notInQuickBooks: Bool = false) async throws -> ListedItem {
+        try await operatorAction(id: id, to: .queued, action: "retried", now: now, notInQuickBooks: notInQuickBooks)
     }
 
     /// Cancels a queued, failed or in-doubt item: it will never be sent.
@@ -49,7 +52,7 @@ extension Store {
         try await operatorAction(id: id, to: .cancelled, action: "cancelled", now: now)
     }
 
-    private func operatorAction(id: Int64, to newState: ItemState, action: String, now: Date) async throws -> ListedItem {
+    private func operatorAction(id: Int64, to newState: ItemState, action: String, now: Date, notInQuickBooks: Bool = false) async throws -> ListedItem {
         try await pool.write { db in
             let listed = try Self.listedItem(db, id: id)
             let allowed: Set<ItemState> = newState == .cancelled ? [.failed, .inDoubt, .queued] : [.failed, .inDoubt]
@@ -59,6 +62,15 @@ extension Store {
             let undone = try Self.isBeingUndone(db, listed.item)
             if newState == .queued, listed.item.withdrawn || (listed.item.undoes == nil && undone) {
                 throw StoreError.withdrawn(item: id)
+            }
+            if newState == .queued, listed.item.state == .inDoubt, !notInQuickBooks {
+                guard listed.item.lookupBody != nil else { throw StoreError.cannotLookUp(item: id) }
+                try db.execute(literal: """
+                    UPDATE queue SET lookup_session_id = NULL, updated_at = \(now),
+                      status_message = 'retried: it is looked up in QuickBooks at the next sync before anything is sent again'
+                    WHERE id = \(id)
+                    """)
+                return try Self.listedItem(db, id: id)
             }
             // `solo` stays: an item from a message QuickBooks could not read is retried on its own.
             try db.execute(literal: "UPDATE queue SET state = \(newState), updated_at = \(now) WHERE id = \(id)")

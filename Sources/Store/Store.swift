@@ -93,6 +93,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case withdrawn(item: Int64)
     /// Another Web Connector is at work for the user (a call within the last moments).
     case userBusy(retryAfter: TimeInterval)
+    /// A retry of an in-doubt write that cannot be looked up, without the operator's word that QuickBooks lacks it.
+    case cannotLookUp(item: Int64)
     case backupExists(String)
     case backupFailed(path: String, reason: String)
     /// A call on a session that ended (closed, expired or replaced) after the call looked it up.
@@ -128,6 +130,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "settlement \(id) is being undone; enqueue it again once the undo has gone to QuickBooks (see 'qblink settlement list')"
         case .settlementChanged(let id):
             return "settlement \(id) changed while its undo was prepared; run the undo again"
+        case .cannotLookUp(let id):
+            return "queue item \(id) is in doubt and cannot be looked up in QuickBooks, so sending it again could make a duplicate. Check QuickBooks: if it is not there, qblink queue retry \(id) --not-in-quickbooks; if it is, qblink queue cancel \(id)"
         case .backupExists(let path):
             return "\(path) already exists; a backup never overwrites a file (choose a new name, or remove it first)"
         case .backupFailed(let path, let reason):

@@ -73,34 +73,6 @@ struct QueueCommand: AsyncParsableCommand {
             if let response = item.response { print("\nQuickBooks returned:\n\(response)") }
         }
     }
-
-    struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Queue a failed or in-doubt item again.")
-        @OptionGroup var database: DatabaseOptions
-        @Argument var id: Int64
-
-        func run() async throws {
-            let store = try database.open()
-            let before = try await readable { try await store.item(id: id) }
-            let item = try await readable { try await store.retry(id: id) }.item
-            print("Item \(id) (\(item.type)) is queued again; it goes out at the next Update Selected.")
-            if before.item.state == .inDoubt {
-                print("It was in doubt: if QuickBooks already has it, cancel it instead (qblink queue cancel \(id)).")
-            }
-        }
-    }
-
-    struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a queued, failed or in-doubt item.")
-        @OptionGroup var database: DatabaseOptions
-        @Argument var id: Int64
-
-        func run() async throws {
-            let store = try database.open()
-            let item = try await readable { try await store.cancel(id: id) }.item
-            print("Item \(id) (\(item.type)) is cancelled; it will not be sent.")
-        }
-    }
 }
 
 extension ItemState: ExpressibleByArgument {

@@ -117,6 +117,11 @@ struct CLITests: CLISuite {
         #expect(try qblink("queue", "cancel", "2").stdout.contains("cancelled"))
         #expect(try qblink("queue", "--state", "cancelled").stdout.contains("SalesReceiptAdd"))
         #expect(try qblink("queue", "show", "99").stderr.contains("no queue item 99"))
+        // Which items: one ID, or --failed / --in-doubt (with --user), never both.
+        #expect(try qblink("queue", "retry").stderr.contains("say which items"))
+        #expect(try qblink("queue", "retry", "1", "--failed").stderr.contains("say which items"))
+        #expect(try qblink("queue", "retry", "--failed").stdout.contains("No item to retry."))
+        #expect(try qblink("queue", "cancel", "--in-doubt", "--user", "amazon").stdout.contains("No item to cancel."))
     }
 
     @Test func logListsSessionsAndShowsTheQBXMLOfOne() async throws {

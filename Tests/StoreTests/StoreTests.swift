@@ -190,7 +190,18 @@ import Testing
         }
         #expect(try await t.store.item(id: 2).state == .inDoubt)  // no outcome given: in doubt, never silently lost
         #expect(try await t.store.retry(id: 1).state == .queued)
+        // An in-doubt write is never re-sent blind: with a lookup it stays in doubt (looked up next time), …
+        #expect(try await t.store.retry(id: 2).state == .inDoubt)
+        #expect(try await t.store.item(id: 2).lookupSessionID == nil)
         #expect(try await t.store.cancel(id: 2).state == .cancelled)
+        // … and without one it is queued again only on the operator's word that QuickBooks does not have it.
+        try await t.store.enqueue([QueueItem(type: "DepositAdd", body: "<DepositAddRq/>")], userName: "amazon")
+        let (next, _) = try await t.store.beginSession(userID: user.userID, ticket: "t2", idleTimeout: 600)
+        _ = try await t.store.startBatch(sessionID: next.sessionID, limit: 50, maxBytes: 1 << 20) { item, _ in .send(item.body) }
+        try await t.store.endSession(id: next.sessionID)
+        #expect(try await t.store.item(id: 3).state == .inDoubt)
+        await #expect(throws: StoreError.cannotLookUp(item: 3)) { try await t.store.retry(id: 3) }
+        #expect(try await t.store.retry(id: 3, notInQuickBooks: true).state == .queued)
         await #expect(throws: StoreError.noSuchItem(99)) { try await t.store.cancel(id: 99) }
     }
 }
