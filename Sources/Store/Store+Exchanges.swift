@@ -93,6 +93,13 @@ extension Store {
         try await pool.read { db in try Exchange.filter(Column("session_id") == sessionID).order(Column("id")).fetchAll(db) }
     }
 
+    /// Calls logged after the one with id `after`, oldest first (for following the log as it grows).
+    public func exchanges(after id: Int64, limit: Int = 500) async throws -> [Exchange] {
+        try await pool.read { db in
+            try Exchange.filter(Column("id") > id).order(Column("id")).limit(limit).fetchAll(db)
+        }
+    }
+
     /// The most recent calls, newest last.
     public func recentExchanges(limit: Int = 50) async throws -> [Exchange] {
         try await pool.read { db in

@@ -91,11 +91,16 @@ extension Store {
         }
     }
 
-    /// Recent sessions, newest first.
-    public func sessions(userName: String? = nil, limit: Int = 20) async throws -> [SessionInfo] {
+    /// Recent sessions, newest first: of one user, started since a date, and only those that went wrong (a
+    /// request failed or is in doubt, or the session expired or was replaced) when asked.
+    public func sessions(userName: String? = nil, since: Date? = nil, errorsOnly: Bool = false, limit: Int = 20) async throws -> [SessionInfo] {
         try await pool.read { db in
-            var sql = SQL(sql: SessionInfo.listSelect)
-            if let userName { sql += " WHERE users.name = \(userName)" }
+            var sql = SQL(sql: SessionInfo.listSelect) + " WHERE 1 = 1"
+            if let userName { sql += " AND users.name = \(userName)" }
+            if let since { sql += " AND sessions.started_at >= \(since)" }
+            if errorsOnly {
+                sql += " AND (sessions.failed_count > 0 OR sessions.in_doubt_count > 0 OR sessions.state IN \([SessionState.expired, .replaced]))"
+            }
             sql += " ORDER BY sessions.id DESC LIMIT \(limit)"
             return try SessionInfo.fetchAll(db, SQLRequest(literal: sql))
         }

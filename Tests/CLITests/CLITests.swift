@@ -140,6 +140,10 @@ struct CLITests: CLISuite {
         await server.stop()
         let list = try qblink("log")
         #expect(list.stdout.contains("amazon") && list.stdout.contains("closed"))
+        #expect(try qblink("log", "--since", "2000-01-01", "--user", "amazon").stdout.contains("closed"))
+        #expect(try qblink("log", "--since", "2999-01-01").stdout.contains("No session matches."))
+        #expect(try qblink("log", "--errors").stdout.contains("No session matches."))  // it went well
+        #expect(try qblink("log", "--since", "yesterday").stderr.contains("is not a date; write YYYY-MM-DD"))
         let one = try qblink("log", "1")
         #expect(one.status == 0, "\(one.stderr)")
         #expect(one.stdout.contains("qbXML sent:"))
