@@ -39,6 +39,7 @@ public struct QBLinkServer: Sendable {
     public let service: WebConnectorService
     public let options: Options
     public let logger: Logger
+    let metrics = ServerMetrics()
 
     public init(service: WebConnectorService, options: Options = .init(), logger: Logger = Logger(label: "qblink.http")) {
         self.service = service
@@ -52,7 +53,7 @@ public struct QBLinkServer: Sendable {
     public func makeRouter() -> Router<QBLinkRequestContext> {
         let router = Router(context: QBLinkRequestContext.self)
         let service = self.service
-        let publicURL = options.publicURL
+        let metrics = self.metrics
         let limits = options.bodyLimits
         let gate = LargeBodyGate(width: limits.largeBodiesAtOnce)
         router.post("qbwc") { request, context -> Response in
@@ -60,6 +61,7 @@ public struct QBLinkServer: Sendable {
             let announced = request.headers[.contentLength].flatMap { Int($0) }
             if let announced, announced > limits.announcedLimit(method) {
                 let (reason, response) = Self.tooLarge(limits.announcedLimit(method), method)
+                metrics.refusal(method?.needsTicket == false ? "no_ticket_over_limit" : "over_max_body")
                 await service.recordRefusal(
                     method: method?.rawValue, announcedBytes: announced, readBytes: 0, reason: reason, status: 413, client: context.clientAddress)
                 return response
@@ -67,47 +69,23 @@ public struct QBLinkServer: Sendable {
             // A large body waits for its turn before it is read, so that only a few are in memory at once.
             let large = (announced ?? 0) > limits.largeBody
             if large { await gate.enter() }
-            let response = await Self.answer(request, context, method: method, limits: limits, service: service)
+            let started = ContinuousClock.now
+            let response = await Self.answer(request, context, method: method, limits: limits, service: service, metrics: metrics)
             if large { await gate.leave() }
+            let elapsed = ContinuousClock.now - started
+            metrics.call(
+                method: method?.rawValue ?? "unknown", status: response.status.code,
+                nanoseconds: elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
             return response
         }
-        router.get("qbwc") { request, _ -> Response in
-            if let query = request.uri.query, query.lowercased().split(separator: "&").contains("wsdl") {
-                let endpoint = publicURL ?? Self.endpoint(scheme: request.uri.scheme.map(\.rawValue) ?? "http", authority: request.head.authority)
-                return Response(
-                    status: .ok, headers: [.contentType: Self.xmlContentType],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: WSDLDocument.text(endpoint: endpoint))))
-            }
-            return Response(
-                status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(
-                    string: "qblink Web Connector endpoint: POST SOAP 1.1 here; GET ?wsdl for the service description.\n")))
-        }
-        router.get("health") { _, _ -> Response in
-            // For load balancers and monitors: 200 when the database answers a read, else 503 with the reason.
-            do {
-                try await service.store.ping()
-                return Response(
-                    status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: "ok\n")))
-            } catch {
-                return Response(
-                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: "the database does not answer: \(error)\n")))
-            }
-        }
-        let support = SupportPageCache()
-        router.get("qbwc/support") { _, _ -> Response in
-            // Public: rendered at most once every 10 s, however often it is asked for.
-            let html = await support.page { try await SupportPage.html(serverVersion: service.configuration.serverVersion, users: service.store.activity()) }
-            return Response(
-                status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
-        }
+        addPages(to: router)
         return router
     }
 
     /// Reads the body within the limits and has the service answer it.
     static func answer(
-        _ request: Request, _ context: QBLinkRequestContext, method: SOAPMethod?, limits: BodyLimits, service: WebConnectorService
+        _ request: Request, _ context: QBLinkRequestContext, method: SOAPMethod?, limits: BodyLimits, service: WebConnectorService,
+        metrics: ServerMetrics
     ) async -> Response {
         var request = request
         let buffer: ByteBuffer
@@ -115,6 +93,7 @@ public struct QBLinkServer: Sendable {
             switch try await BodyReader.read(&request, method: method, limits: limits, isActiveTicket: { await service.isActiveTicket($0) }) {
             case .body(let body): buffer = body
             case .tooLarge(let limit, let reason):
+                metrics.refusal(limit == limits.max ? "over_max_body" : method?.needsTicket == false ? "no_ticket_over_limit" : "large_body_without_session")
                 await service.recordRefusal(
                     method: method?.rawValue, announcedBytes: request.headers[.contentLength].flatMap { Int($0) }, readBytes: limit,
                     reason: reason, status: 413, client: context.clientAddress)

@@ -7,6 +7,7 @@ extension WebConnectorService {
         context.userName = user
         let now = now()
         if clientFailures.refuses(context.client, now: now) {
+            loginFailures.add(1, ordering: .relaxed)
             logger.warning("authentication refused: too many failures from this client", metadata: ["user": "\(user)", "client": "\(context.client ?? "-")"])
             return ["", "nvu"]
         }
@@ -15,6 +16,7 @@ extension WebConnectorService {
         let key = Self.throttleKey(user: user, client: context.client)
         let state = try await store.loginState(name: user, throttleKey: key, now: now, freeFailures: configuration.freeAuthFailures)
         if let wait = state.wait {
+            loginFailures.add(1, ordering: .relaxed)
             logger.warning(
                 "authentication throttled",
                 metadata: ["user": "\(user)", "retry_after_s": "\(Int(wait.rounded(.up)))"])
@@ -26,6 +28,7 @@ extension WebConnectorService {
         }
         guard let account = state.user, matches else {
             clientFailures.recordFailure(context.client, now: now)
+            loginFailures.add(1, ordering: .relaxed)
             let failures = try await store.recordAuthFailure(name: key, now: now)
             logger.warning(
                 "authentication failed",

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SOAP
 import Store
+import Synchronization
 
 /// The Web Connector service: decodes a SOAP call, runs it against the Store, encodes the answer and
 /// records the exchange. The HTTP server only hands bodies in and out.
@@ -61,6 +62,10 @@ public final class WebConnectorService: Sendable {
         if case .active = lookup { return true }
         return false
     }
+
+    /// Authentications refused so far (wrong or unknown, throttled, or from a client that keeps failing).
+    public var failedLogins: Int { loginFailures.load(ordering: .relaxed) }
+    let loginFailures = Atomic<Int>(0)
 
     /// Slow password verifications run so far (each costs about a third of a second of CPU).
     public var slowVerifications: Int { hashing.verifications }

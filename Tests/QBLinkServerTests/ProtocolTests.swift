@@ -72,6 +72,28 @@ import XMLKit
         #expect(!page.body.contains(Harness.password))
     }
 
+    @Test func metricsCountCallsRefusalsLoginsAndTheQueue() async throws {
+        let h = try await Harness()
+        defer { h.finish() }
+        try await h.enqueue([QBXMLSamples.customer("Mu"), QBXMLSamples.customer("Nu")])
+        _ = try await h.run()
+        _ = try await h.client().authenticate("amazon", "wrong")
+        let connection = try RawHTTPConnection(port: h.server.port)
+        let big = Array(WebConnectorClient.envelope("authenticate", [("strUserName", "a"), ("strPassword", String(repeating: "p", count: 9_000))]).utf8)
+        _ = try await connection.request(
+            headers: [("Host", "x"), ("SOAPAction", "\"http://developer.intuit.com/authenticate\""), ("Content-Length", String(big.count))],
+            body: big, expectContinue: false)
+        let other = try RawHTTPConnection(port: h.server.port)
+        let page = try await other.request(method: "GET", path: "/metrics", headers: [("Host", "x")], body: [], expectContinue: false)
+        #expect(page.status == 200)
+        #expect(page.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(page.body.contains(#"qblink_soap_calls_total{method="sendRequestXML",status="200"} 1"#))
+        #expect(page.body.contains(#"qblink_soap_call_duration_seconds_count{method="receiveResponseXML"} 1"#))
+        #expect(page.body.contains(#"qblink_refusals_total{reason="no_ticket_over_limit"} 1"#))
+        #expect(page.body.contains(#"qblink_queue_items_count{state="done"} 2"#))
+        #expect(page.body.contains("qblink_failed_logins_total 1"))
+    }
+
     @Test func interactiveMethodsAnswerNotSupported() async throws {
         let h = try await Harness()
         defer { h.finish() }

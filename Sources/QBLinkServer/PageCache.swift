@@ -1,8 +1,8 @@
 import Foundation
 
-/// The support page as last rendered, kept `lifetime` seconds: an unauthenticated caller costs one database
-/// read per `lifetime` at most.
-actor SupportPageCache {
+/// A public page (the support page, the metrics) as last rendered, kept `lifetime` seconds: an
+/// unauthenticated caller costs one database read per `lifetime` at most.
+actor PageCache {
     let lifetime: TimeInterval
     private var page: (html: String, at: Date)?
 
