@@ -18,27 +18,39 @@ actor ExchangeLogWriter {
         var sessionID: Int64?
         var durationMS: Double
         var httpStatus: Int
+        /// The request body, already cut to `bodyLimit` (what waits here is bounded by what is kept).
         var request: [UInt8]
+        var requestBytes: Int
         var response: String
         /// The most bytes of each body kept: the per-call cap for a trusted call, a short excerpt for anything else.
         var bodyLimit: Int
 
-        var bytes: Int { min(request.count, bodyLimit) + min(response.utf8.count, bodyLimit) }
+        init(
+            at: Date, method: String, ticket: String?, userName: String?, sessionID: Int64?, durationMS: Double, httpStatus: Int,
+            request: [UInt8], response: String, bodyLimit: Int
+        ) {
+            (self.at, self.method, self.ticket, self.userName, self.sessionID) = (at, method, ticket, userName, sessionID)
+            (self.durationMS, self.httpStatus, self.response, self.bodyLimit) = (durationMS, httpStatus, response, bodyLimit)
+            self.request = request.count > bodyLimit ? Array(request.prefix(bodyLimit)) : request
+            requestBytes = request.count
+        }
+
+        var bytes: Int { request.count + min(response.utf8.count, bodyLimit) }
 
         var exchange: Exchange {
             // The password is masked in what is kept, before the note on what was cut is added.
-            let (request, requestNote) = Self.cut(request, limit: bodyLimit)
-            let (response, responseNote) = Self.cut(response.utf8, limit: bodyLimit)
+            let (request, requestNote) = Self.cut(request, total: requestBytes, limit: bodyLimit)
+            let (response, responseNote) = Self.cut(response.utf8, total: response.utf8.count, limit: bodyLimit)
             return Exchange(
                 at: at, method: method, ticket: ticket, userName: userName, sessionID: sessionID, durationMS: durationMS,
                 httpStatus: httpStatus, requestBody: SOAPCodec.maskingPasswords(in: request) + requestNote,
                 responseBody: response + responseNote)
         }
 
-        /// The text of `bytes` cut to `limit` bytes, and a note saying how long the whole was when it was cut.
-        static func cut<Bytes: Collection<UInt8>>(_ bytes: Bytes, limit: Int) -> (text: String, note: String) {
-            guard bytes.count > limit else { return (String(decoding: bytes, as: UTF8.self), "") }
-            return (String(decoding: bytes.prefix(limit), as: UTF8.self), " … [\(bytes.count) bytes in all; the rest is not logged]")
+        /// The text of `bytes` cut to `limit` bytes, and a note saying how long the whole (`total`) was when it was cut.
+        static func cut<Bytes: Collection<UInt8>>(_ bytes: Bytes, total: Int, limit: Int) -> (text: String, note: String) {
+            guard total > limit else { return (String(decoding: bytes, as: UTF8.self), "") }
+            return (String(decoding: bytes.prefix(limit), as: UTF8.self), " … [\(total) bytes in all; the rest is not logged]")
         }
     }
 
