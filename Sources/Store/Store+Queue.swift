@@ -2,12 +2,19 @@ import Foundation
 import GRDB
 
 extension Store {
-    /// Queue items, oldest first, with their users' names.
-    public func items(state: ItemState? = nil, userName: String? = nil, limit: Int? = nil) async throws -> [ListedItem] {
+    /// Queue items, oldest first, with their users' names: in a state, of a user, changed since a moment, and
+    /// from a source (the file they were enqueued from, or a settlement id).
+    public func items(
+        state: ItemState? = nil, userName: String? = nil, since: Date? = nil, source: String? = nil, limit: Int? = nil
+    ) async throws -> [ListedItem] {
         try await pool.read { db in
             var sql: SQL = SQL(sql: ListedItem.select) + " WHERE 1 = 1"
             if let state { sql += " AND queue.state = \(state)" }
             if let userName { sql += " AND users.name = \(userName)" }
+            if let since { sql += " AND queue.updated_at >= \(since)" }
+            if let source {
+                sql += " AND (queue.source = \(source) OR queue.settlement_row IN (SELECT id FROM settlements WHERE settlement_id = \(source)))"
+            }
             sql += " ORDER BY queue.id"
             if let limit { sql += " LIMIT \(limit)" }
             return try ListedItem.fetchAll(db, SQLRequest(literal: sql))

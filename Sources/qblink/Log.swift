@@ -29,10 +29,7 @@ struct Log: AsyncParsableCommand {
 
     /// The `--since` moment: a day (midnight UTC) or an ISO 8601 timestamp.
     func sinceDate() throws -> Date? {
-        guard let since else { return nil }
-        if let moment = try? Date(since, strategy: .iso8601) { return moment }
-        if let day = try? Date(since + "T00:00:00Z", strategy: .iso8601) { return day }
-        throw CLIError("--since '\(since)' is not a date; write YYYY-MM-DD or an ISO 8601 moment such as 2026-12-01T09:30:00Z")
+        try since.map { try DateArgument.parse($0, option: "--since") }
     }
 
     /// Prints the calls logged from now on, one line each, polling the log every second.

@@ -13,17 +13,22 @@ struct QueueCommand: AsyncParsableCommand {
         @Option(help: "Only items in this state: queued, sent, checking, done, failed, in-doubt, cancelled.")
         var state: ItemState?
         @Option(help: "Only this user's items.") var user: String?
+        @Option(help: ArgumentHelp("Only items changed on or after this day (YYYY-MM-DD) or moment (ISO 8601).", valueName: "date"))
+        var since: String?
+        @Option(help: ArgumentHelp("Only items from this file (its name, as enqueued) or this settlement id.", valueName: "source"))
+        var source: String?
         @Flag(help: "Print JSON instead of a table.") var json = false
 
         func run() async throws {
             let store = try database.open()
-            let listed = try await store.items(state: state, userName: user)
+            let listed = try await store.items(
+                state: state, userName: user, since: try since.map { try DateArgument.parse($0, option: "--since") }, source: source)
             if json {
                 print(try JSONOutput.encode(listed))
                 return
             }
             if listed.isEmpty {
-                print("No items\(state.map { " in state \($0.rawValue)" } ?? "")\(user.map { " for \($0)" } ?? "").")
+                print("No items\(state.map { " in state \($0.rawValue)" } ?? "")\(user.map { " for \($0)" } ?? "")\(since.map { " since \($0)" } ?? "")\(source.map { " from \($0)" } ?? "").")
                 return
             }
             var table = TextTable("ID", "USER", "TYPE", "STATE", "REF", "QUICKBOOKS ID", "STATUS", "UPDATED")
@@ -34,6 +39,8 @@ struct QueueCommand: AsyncParsableCommand {
                     item.txnID ?? item.listID ?? "", status.clipped(60), item.updatedAt.formatted(.iso8601))
             }
             print(table.rendered)
+            let counts = Dictionary(grouping: listed, by: \.item.state).mapValues(\.count)
+            print("\n\(listed.count) item(s): " + ItemState.allCases.compactMap { state in counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", "))
         }
     }
 

@@ -60,6 +60,10 @@ struct SettlementCLITests: CLISuite {
         let queued = try qblink("settlement", "enqueue", path, "--user", "amazon")
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stdout.contains("queued 2 sales receipt(s) and 2 credit memo(s)"), "\(queued.stdout)")
+        // The operator finds a settlement's items by its id.
+        let bySettlement = try qblink("queue", "--source", "21871512981")
+        #expect(bySettlement.stdout.contains("SalesReceiptAdd") && bySettlement.stdout.contains("CreditMemoAdd"))
+        #expect(try qblink("queue", "--source", "99999").stdout.contains("No items from 99999."))
         let again = try qblink("settlement", "enqueue", path, "--user", "amazon")
         #expect(again.status != 0)
         #expect(again.stderr.contains("already enqueued") && again.stderr.contains("--replace"))
