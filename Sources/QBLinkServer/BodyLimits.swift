@@ -15,7 +15,7 @@ public struct BodyLimits: Sendable {
 
     public init(
         max: Int = 32 << 20, withoutTicket: Int = 8 << 10, beforeTicketCheck: Int = 64 << 10, largeBody: Int = 1 << 20,
-        largeBodiesAtOnce: Int = 2
+        largeBodiesAtOnce: Int = 1
     ) {
         self.max = max
         self.withoutTicket = Swift.min(withoutTicket, max)

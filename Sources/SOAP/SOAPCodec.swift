@@ -20,6 +20,7 @@ public enum SOAPCodec {
         guard let soapAction else {
             throw SOAPFault(.client, "the SOAPAction header is missing; the Web Connector always sends one")
         }
+        try checkShape(body)
         let root: XElement
         do {
             root = try XMLReader.parse(body)
@@ -77,6 +78,36 @@ public enum SOAPCodec {
             i = open + 1
         }
         return nil
+    }
+
+    /// The most markup a call may carry: a Web Connector's envelope has a dozen elements, and the qbXML it
+    /// carries is escaped text, so no real call comes near these; a body past them is refused before it is
+    /// parsed, so that no body can make the parser build millions of nodes or compare thousands of attributes.
+    public static let maxMarkup = 4_096
+    public static let maxTagBytes = 4_096
+
+    /// Refuses a body with more than `maxMarkup` tags (`<`), or a tag longer than `maxTagBytes`: one pass over
+    /// the bytes, before any parsing.
+    static func checkShape(_ body: [UInt8]) throws(SOAPFault) {
+        var tags = 0
+        var i = 0
+        let n = body.count
+        while i < n {
+            guard body[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
+            tags += 1
+            guard tags <= maxMarkup else {
+                throw SOAPFault(.client, "the envelope has more than \(maxMarkup) tags; a Web Connector call has a few dozen (its qbXML travels as escaped text)")
+            }
+            var j = i + 1
+            while j < n && body[j] != UInt8(ascii: ">") && j - i <= maxTagBytes { j += 1 }
+            guard j - i <= maxTagBytes else {
+                throw SOAPFault(.client, "a tag in the envelope is longer than \(maxTagBytes) bytes; a Web Connector's are a few dozen")
+            }
+            i = j
+        }
     }
 
     /// The response envelope for a method's result.

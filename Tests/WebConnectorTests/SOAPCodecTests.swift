@@ -132,6 +132,24 @@ import XMLKit
         }
     }
 
+    @Test func refusesMarkupNoWebConnectorSendsBeforeParsingIt() throws {
+        func fault(_ body: String) -> String? {
+            do {
+                _ = try SOAPCodec.decode(body: Array(body.utf8), soapAction: "http://developer.intuit.com/getLastError", contentType: "text/xml")
+                return nil
+            } catch { return error.message }
+        }
+        let many = WebConnectorClient.envelope("getLastError", [("ticket", "t")]).replacingOccurrences(of: "</getLastError>", with: String(repeating: "<a/>", count: 5_000) + "</getLastError>")
+        #expect(fault(many)?.contains("more than 4096 tags") == true)
+        let attributes = (0..<2_000).map { "a\($0)=\"\"" }.joined(separator: " ")
+        let wide = WebConnectorClient.envelope("getLastError", [("ticket", "t")]).replacingOccurrences(of: "<ticket>", with: "<ticket \(attributes)>")
+        #expect(fault(wide)?.contains("longer than 4096 bytes") == true)
+        // A real call's qbXML is escaped text: megabytes of it are not markup.
+        let qbxml = String(repeating: "<CustomerRet><Name>x</Name></CustomerRet>", count: 50_000)
+        let real = WebConnectorClient.envelope("receiveResponseXML", [("ticket", "t"), ("response", qbxml), ("hresult", ""), ("message", "")])
+        #expect(try SOAPCodec.decode(body: Array(real.utf8), soapAction: "http://developer.intuit.com/receiveResponseXML", contentType: "text/xml")["response"] == qbxml)
+    }
+
     @Test func masksPasswordsForTheLog() {
         let body = WebConnectorClient.envelope("authenticate", [("strUserName", "amazon"), ("strPassword", "s3cr&t<>")])
         let masked = SOAPCodec.maskingPasswords(in: body)
