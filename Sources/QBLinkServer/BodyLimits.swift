@@ -37,3 +37,47 @@ public struct BodyLimits: Sendable {
         return max
     }
 }
+
+/// Why a body is refused before it is read whole: the one place its reason and its metric label are written.
+enum BodyRefusal: Sendable {
+    /// serverVersion, clientVersion or authenticate over the small limit.
+    case noTicket(SOAPMethod, limit: Int)
+    /// Past the limit before its ticket was found to be an active session's.
+    case withoutSession(limit: Int)
+    /// Over `--max-body`.
+    case overMax(limit: Int)
+
+    /// The refusal of a body (announced, or read so far) past `limit`, the limit that applied to it.
+    init(method: SOAPMethod?, limit: Int, limits: BodyLimits) {
+        if let method, !method.needsTicket {
+            self = .noTicket(method, limit: limit)
+        } else if limit == limits.max {
+            self = .overMax(limit: limit)
+        } else {
+            self = .withoutSession(limit: limit)
+        }
+    }
+
+    var limit: Int {
+        switch self {
+        case .noTicket(_, let limit), .withoutSession(let limit), .overMax(let limit): limit
+        }
+    }
+
+    var reason: String {
+        switch self {
+        case .noTicket(let method, let limit): "\(method.rawValue) carries no ticket and may send at most \(limit) bytes"
+        case .withoutSession(let limit): "a body over \(limit) bytes is accepted only with the ticket of an active session in its first bytes"
+        case .overMax(let limit): "the request body is larger than the limit of \(limit) bytes"
+        }
+    }
+
+    /// The `reason` label of `qblink_refusals_total`.
+    var metricLabel: String {
+        switch self {
+        case .noTicket: "no_ticket_over_limit"
+        case .withoutSession: "large_body_without_session"
+        case .overMax: "over_max_body"
+        }
+    }
+}

@@ -6,8 +6,8 @@ import SOAP
 enum BodyReader {
     enum Outcome {
         case body(ByteBuffer)
-        /// Refused before it was read whole: the limit that applied and why.
-        case tooLarge(limit: Int, reason: String)
+        /// Refused before it was read whole.
+        case tooLarge(BodyRefusal)
     }
 
     static func read(
@@ -26,12 +26,7 @@ enum BodyReader {
                     if let ticket = SOAPCodec.peekTicket(head), await isActiveTicket(ticket) { limit = limits.max }
                 }
                 guard buffer.readableBytes + chunk.readableBytes <= limit else {
-                    let reason = limit == limits.withoutTicket && method?.needsTicket == false
-                        ? "\(method!.rawValue) carries no ticket and may send at most \(limit) bytes"
-                        : limit == limits.max
-                            ? "the request body is larger than the limit of \(limit) bytes"
-                            : "a body over \(limit) bytes is accepted only with the ticket of an active session in its first bytes"
-                    return .tooLarge(limit: limit, reason: reason)
+                    return .tooLarge(BodyRefusal(method: method, limit: limit, limits: limits))
                 }
             }
             buffer.writeImmutableBuffer(chunk)

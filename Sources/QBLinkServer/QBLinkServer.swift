@@ -60,11 +60,8 @@ public struct QBLinkServer: Sendable {
             let method = SOAPMethod(soapAction: request.headers[Self.soapAction])
             let announced = request.headers[.contentLength].flatMap { Int($0) }
             if let announced, announced > limits.announcedLimit(method) {
-                let (reason, response) = Self.tooLarge(limits.announcedLimit(method), method)
-                metrics.refusal(method?.needsTicket == false ? "no_ticket_over_limit" : "over_max_body")
-                await service.recordRefusal(
-                    method: method?.rawValue, announcedBytes: announced, readBytes: 0, reason: reason, status: 413, client: context.clientAddress)
-                return response
+                let refusal = BodyRefusal(method: method, limit: limits.announcedLimit(method), limits: limits)
+                return await Self.refuse(refusal, method, announced: announced, context, service: service, metrics: metrics)
             }
             // A large body waits for its turn before it is read, so that only a few are in memory at once.
             let large = (announced ?? 0) > limits.largeBody
@@ -92,12 +89,9 @@ public struct QBLinkServer: Sendable {
         do {
             switch try await BodyReader.read(&request, method: method, limits: limits, isActiveTicket: { await service.isActiveTicket($0) }) {
             case .body(let body): buffer = body
-            case .tooLarge(let limit, let reason):
-                metrics.refusal(limit == limits.max ? "over_max_body" : method?.needsTicket == false ? "no_ticket_over_limit" : "large_body_without_session")
-                await service.recordRefusal(
-                    method: method?.rawValue, announcedBytes: request.headers[.contentLength].flatMap { Int($0) }, readBytes: limit,
-                    reason: reason, status: 413, client: context.clientAddress)
-                return refusal(reason)
+            case .tooLarge(let refusal):
+                let announced = request.headers[.contentLength].flatMap { Int($0) }
+                return await refuse(refusal, method, announced: announced, context, service: service, metrics: metrics)
             }
         } catch {
             let fault = SOAPFault(.client, "the request body could not be read: \(error)")
@@ -137,17 +131,17 @@ public struct QBLinkServer: Sendable {
             && host.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }
     }
 
-    /// Why a body announced over its limit is refused, and the answer.
-    static func tooLarge(_ limit: Int, _ method: SOAPMethod?) -> (reason: String, response: Response) {
-        let reason = method.map { !$0.needsTicket } == true
-            ? "\(method!.rawValue) carries no ticket and may send at most \(limit) bytes"
-            : "the request body is larger than the limit of \(limit) bytes"
-        return (reason, refusal(reason))
-    }
-
-    /// 413 with a SOAP fault saying why, and the connection closed (the rest of the body is not read).
-    static func refusal(_ reason: String) -> Response {
-        let fault = SOAPFault(.client, reason)
+    /// 413 with a SOAP fault saying why, and the connection closed (the rest of the body is not read); the
+    /// refusal counted and logged by method, size and reason.
+    static func refuse(
+        _ refusal: BodyRefusal, _ method: SOAPMethod?, announced: Int?, _ context: QBLinkRequestContext, service: WebConnectorService,
+        metrics: ServerMetrics
+    ) async -> Response {
+        metrics.refusal(refusal.metricLabel)
+        await service.recordRefusal(
+            method: method?.rawValue, announcedBytes: announced, readBytes: refusal.limit, reason: refusal.reason, status: 413,
+            client: context.clientAddress)
+        let fault = SOAPFault(.client, refusal.reason)
         return Response(
             status: .contentTooLarge, headers: [.contentType: xmlContentType, .connection: "close"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: SOAPCodec.encode(fault))))

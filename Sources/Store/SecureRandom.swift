@@ -20,12 +20,16 @@ public enum SecureRandom {
         "{" + guidText(bytes(16)).uppercased() + "}"
     }
 
-    static func guidText(_ b: [UInt8]) -> String {
-        let hex = b.map { byte in
+    /// Lowercase hex, two digits a byte.
+    public static func hex<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
+        bytes.map { byte in
             let s = String(byte, radix: 16)
             return s.count == 1 ? "0" + s : s
         }.joined()
-        let chars = Array(hex)
+    }
+
+    static func guidText(_ b: [UInt8]) -> String {
+        let chars = Array(hex(b))
         return [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { String(chars[$0]) }.joined(separator: "-")
     }
 }

@@ -59,6 +59,11 @@ public struct Session: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePer
         lastError = row["last_error"]
     }
 
+    /// Whether the session has been idle (no call) longer than `timeout` at `now`.
+    func isIdle(at now: Date, timeout: TimeInterval) -> Bool {
+        now.timeIntervalSince(lastSeenAt) > timeout
+    }
+
     /// The id of a session read from the database (always set).
     public var sessionID: Int64 { id ?? 0 }
 }

@@ -24,8 +24,8 @@ extension Store {
         sessionID: Int64, now: Date = Date(), lastError: String? = nil, decide: @escaping @Sendable ([QueueItem]) -> [Int64: ItemOutcome]
     ) async throws -> Int {
         try await pool.write { db in
-            try Self.touchActive(db, sessionID: sessionID, now: now)
-            return try Self.finish(db, sessionID: sessionID, now: now, lastError: lastError, decide: decide)
+            let session = try Self.touchActive(db, sessionID: sessionID, now: now)
+            return try Self.finish(db, sessionID: sessionID, userID: session.userID, now: now, lastError: lastError, decide: decide)
         }
     }
 
@@ -38,12 +38,14 @@ extension Store {
     ) async throws -> SessionCall<Int> {
         try await onSession(ticket: ticket, now: now, idleTimeout: idleTimeout) { db, info in
             let claimed = found.isEmpty ? [] : try Self.claimedTxnIDs(db, userID: info.session.userID, among: found)
-            return try Self.finish(db, sessionID: info.session.sessionID, now: now, lastError: lastError) { decide($0, claimed) }
+            return try Self.finish(db, sessionID: info.session.sessionID, userID: info.session.userID, now: now, lastError: lastError) {
+                decide($0, claimed)
+            }
         }
     }
 
     static func finish(
-        _ db: Database, sessionID: Int64, now: Date, lastError: String?, decide: ([QueueItem]) -> [Int64: ItemOutcome]
+        _ db: Database, sessionID: Int64, userID: Int64, now: Date, lastError: String?, decide: ([QueueItem]) -> [Int64: ItemOutcome]
     ) throws -> Int {
         if let lastError { try db.run("UPDATE sessions SET last_error = \(lastError) WHERE id = \(sessionID)") }
         let inFlight = try QueueItem.fetchAll(db, cached("""
@@ -55,9 +57,8 @@ extension Store {
             try Self.apply(db, outcome, to: item.id!, sessionID: sessionID, now: now)
         }
         try db.run("UPDATE sessions SET awaiting_response = 0 WHERE id = \(sessionID)")
-        let session = try Self.session(db, id: sessionID)
         // What can no longer be sent fails now, so that the percentage counts only work that can still happen.
-        try Self.failItemsWithFailedPrerequisites(db, userID: session.userID, sessionID: sessionID, now: now)
+        try Self.failItemsWithFailedPrerequisites(db, userID: userID, sessionID: sessionID, now: now)
         return try Self.progress(db, session: try Self.session(db, id: sessionID))
     }
 

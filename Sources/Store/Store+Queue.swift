@@ -92,10 +92,6 @@ extension Store {
     }
 
     /// Which of these TxnIDs QuickBooks gave to one of the user's queue items.
-    public func claimedTxnIDs(userID: Int64, among ids: [String]) async throws -> Set<String> {
-        try await pool.read { db in try Self.claimedTxnIDs(db, userID: userID, among: ids) }
-    }
-
     static func claimedTxnIDs(_ db: Database, userID: Int64, among ids: [String]) throws -> Set<String> {
         Set(try String.fetchAll(db, literal: "SELECT txn_id FROM queue WHERE user_id = \(userID) AND txn_id IN \(ids)"))
     }

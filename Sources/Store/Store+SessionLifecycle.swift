@@ -31,10 +31,9 @@ extension Store {
         ticket: String, now: Date, idleTimeout: TimeInterval, _ body: @escaping @Sendable (Database, SessionInfo) throws -> T
     ) async throws -> SessionCall<T> {
         try await pool.write { db in
-            guard var info = try SessionInfo.fetchOne(db, cached(SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
-            else { return .unknown }
+            guard var info = try Self.sessionInfo(db, ticket: ticket) else { return .unknown }
             guard info.session.state == .active else { return .ended(info) }
-            if now.timeIntervalSince(info.session.lastSeenAt) > idleTimeout {
+            if info.session.isIdle(at: now, timeout: idleTimeout) {
                 try Self.end(db, sessionID: info.session.sessionID, state: .expired, now: now)
                 info.session.state = .expired
                 return .ended(info)
@@ -70,12 +69,9 @@ extension Store {
     /// Finds the session of a ticket in one read; a session idle too long is ended first (the only case that
     /// writes). Finding it does not touch it: the call's own write does (`touchActive`), in its transaction.
     public func session(ticket: String, now: Date = Date(), idleTimeout: TimeInterval) async throws -> SessionLookup {
-        let found = try await pool.read { db in
-            try SessionInfo.fetchOne(db, cached(SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
-        }
-        guard var info = found else { return .unknown }
+        guard var info = try await pool.read({ db in try Self.sessionInfo(db, ticket: ticket) }) else { return .unknown }
         guard info.session.state == .active else { return .ended(info) }
-        guard now.timeIntervalSince(info.session.lastSeenAt) > idleTimeout else { return .active(info) }
+        guard info.session.isIdle(at: now, timeout: idleTimeout) else { return .active(info) }
         let sessionID = info.session.sessionID
         try await pool.write { db in try Self.end(db, sessionID: sessionID, state: .expired, now: now) }
         info.session.state = .expired
@@ -129,10 +125,7 @@ extension Store {
         try await onSession(ticket: ticket, now: now, idleTimeout: idleTimeout) { db, info in
             let id = info.session.sessionID
             try Self.end(db, sessionID: id, state: .closed, now: now)
-            let inDoubt = try Int.fetchOne(db, cached("""
-                SELECT COUNT(*) FROM queue WHERE user_id = \(info.session.userID) AND state = \(ItemState.inDoubt)
-                """)) ?? 0
-            return ClosedSession(session: try Self.session(db, id: id), inDoubt: inDoubt)
+            return ClosedSession(session: try Self.session(db, id: id), inDoubt: try Self.inDoubtCount(db, userID: info.session.userID))
         }
     }
 
@@ -212,6 +205,15 @@ extension Store {
                  + (SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND state = \(ItemState.inDoubt) AND lookup_body IS NOT NULL
                       AND (lookup_session_id IS NULL OR lookup_session_id != \(sessionID)))
             """)) ?? 0
+    }
+
+    /// The user's items in doubt: those that can be looked up and those left for the operator.
+    static func inDoubtCount(_ db: Database, userID: Int64) throws -> Int {
+        try Int.fetchOne(db, cached("SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND state = \(ItemState.inDoubt)")) ?? 0
+    }
+
+    static func sessionInfo(_ db: Database, ticket: String) throws -> SessionInfo? {
+        try SessionInfo.fetchOne(db, cached(SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
     }
 
     static func session(_ db: Database, id: Int64) throws -> Session {

@@ -31,9 +31,7 @@ extension Store {
             let user = try Self.user(db, named: name)
             // A session id no session has: every in-doubt item with a lookup counts, as for a new session.
             let pending = try user.map { try Self.remaining(db, userID: $0.id!, sessionID: -1) } ?? 0
-            let inDoubt = try user.map { user in
-                try Int.fetchOne(db, cached("SELECT COUNT(*) FROM queue WHERE user_id = \(user.id!) AND state = \(ItemState.inDoubt)")) ?? 0
-            } ?? 0
+            let inDoubt = try user.map { try Self.inDoubtCount(db, userID: $0.id!) } ?? 0
             return LoginState(failures: failures, wait: wait, user: user, pending: pending, inDoubt: inDoubt)
         }
     }
@@ -53,7 +51,7 @@ extension Store {
     @discardableResult
     public func recordAuthFailure(name: String, now: Date = Date()) async throws -> Int {
         try await pool.write { db in
-            // Failures a day old are forgotten by `prune`, so that made-up names cannot grow the table without bound.
+            // Failures a day old are forgotten by `pruneAuthFailures`, so that made-up names cannot grow the table without bound.
             try db.run("""
                 INSERT INTO auth_failures (name, count, last_at) VALUES (\(name), 1, \(now))
                 ON CONFLICT(name) DO UPDATE SET count = count + 1, last_at = excluded.last_at

@@ -14,9 +14,9 @@ struct IdleTickets: Sendable {
     static let prefix = "idle."
 
     func make(userName: String, now: Date) -> String {
-        let random = SecureRandom.bytes(16).map(Self.hex).joined()
-        let body = Self.prefix + random + "." + String(Int64(now.timeIntervalSince1970)) + "." + Array(userName.utf8).map(Self.hex).joined()
-        return body + "." + signature(body).map(Self.hex).joined()
+        let random = SecureRandom.hex(SecureRandom.bytes(16))
+        let body = Self.prefix + random + "." + String(Int64(now.timeIntervalSince1970)) + "." + SecureRandom.hex(userName.utf8)
+        return body + "." + SecureRandom.hex(signature(body))
     }
 
     /// The user name an idle ticket was made for, or nil when it is not one of this server's or too old.
@@ -33,11 +33,6 @@ struct IdleTickets: Sendable {
 
     private func signature(_ body: String) -> [UInt8] {
         Array(HMACSHA256.mac(key: key, Array(body.utf8)).prefix(16))
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let s = String(byte, radix: 16)
-        return s.count == 1 ? "0" + s : s
     }
 
     private static func bytes(fromHex text: Substring) -> [UInt8]? {

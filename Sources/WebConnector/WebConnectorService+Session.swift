@@ -3,6 +3,9 @@ import SOAP
 import Store
 
 extension WebConnectorService {
+    /// What closeConnection answers for a ticket whose session is unknown or over.
+    static let sessionOverMessage = "Session unknown or already over."
+
     static let unknownTicketMessage =
         "qblink does not know this session (unknown or expired ticket). Click Update Selected to start a new one."
 
@@ -35,7 +38,7 @@ extension WebConnectorService {
         if idleUser(call, &context) != nil { return Self.summary(created: 0, failed: 0, inDoubt: 0) }
         guard let ticket = call.ticket,
             let closed = found(call, try await store.closeSession(ticket: ticket, now: now(), idleTimeout: configuration.idleTimeout), &context)
-        else { return "Session unknown or already over." }
+        else { return Self.sessionOverMessage }
         return Self.summary(created: closed.session.doneCount, failed: closed.session.failedCount, inDoubt: closed.inDoubt)
     }
 

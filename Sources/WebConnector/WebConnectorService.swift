@@ -151,7 +151,7 @@ public final class WebConnectorService: Sendable {
     static func sessionOverAnswer(_ method: SOAPMethod) -> SOAPResult {
         switch method {
         case .receiveResponseXML: return .int(-1)
-        case .closeConnection: return .string("Session unknown or already over.")
+        case .closeConnection: return .string(sessionOverMessage)
         case .connectionError: return .string("done")
         case .getLastError: return .string(unknownTicketMessage)
         default: return .string("")
