@@ -17,10 +17,11 @@ struct Backup: AsyncParsableCommand {
     var file: String
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: database.path) else {
-            throw CLIError("there is no database at \(database.path) to back up (see --db)")
+        let path = try database.path()
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CLIError("there is no database at \(path) to back up (see --db)")
         }
-        let store = try database.open()
+        let store = try DatabaseOptions.open(path)
         let showProgress = isatty(STDERR_FILENO) == 1
         do {
             try store.backup(to: file) { copied, total in
@@ -32,6 +33,6 @@ struct Backup: AsyncParsableCommand {
         }
         if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
-        print("backed up \(database.path) to \(file) (\(size / 1024) KB)")
+        print("backed up \(path) to \(file) (\(size / 1024) KB)")
     }
 }

@@ -3,18 +3,26 @@ import Foundation
 import Posting
 import Store
 
-/// `--db PATH`, else `QBLINK_DB`, else `./qblink.sqlite`.
+/// `--db PATH`, else `QBLINK_DB`, else `db:` in the configuration file, else `./qblink.sqlite`. (Only `serve` and
+/// `config check` take `--config`: the settlement commands' `--config` is their mapping file.)
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: $QBLINK_DB, else ./qblink.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: $QBLINK_DB, else db: in the configuration file ($QBLINK_CONFIG or \(ConfigFile.defaultPath)), else ./qblink.sqlite).", valueName: "path"))
     var db: String?
 
-    var path: String {
-        if let db, !db.isEmpty { return db }
-        if let env = ProcessInfo.processInfo.environment["QBLINK_DB"], !env.isEmpty { return env }
-        return "./qblink.sqlite"
+    /// The database file, resolved as every command resolves it; a configuration file that cannot be read is
+    /// an error, not a reason to open another database.
+    func path() throws -> String {
+        var resolver = SettingsResolver(file: try ConfigFile.load(explicit: nil, environment: ProcessInfo.processInfo.environment))
+        let path = resolver.value("db", flag: db.flatMap { $0.isEmpty ? nil : $0 }, default: ServeSettings.Defaults.db)
+        guard resolver.problems.isEmpty else { throw CLIError(resolver.problems.joined(separator: "\n")) }
+        return path
     }
 
     func open() throws -> Store {
+        try Self.open(path())
+    }
+
+    static func open(_ path: String) throws -> Store {
         do {
             return try Store(path: path)
         } catch {

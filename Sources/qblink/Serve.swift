@@ -13,50 +13,55 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
 
-    @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    @Option(help: ArgumentHelp("Configuration file (default: $QBLINK_CONFIG, else \(ConfigFile.defaultPath) when it exists).", valueName: "file"))
+    var config: String?
 
-    @Option(help: "Port to listen on.")
-    var port = 8080
+    typealias D = ServeSettings.Defaults
 
-    @Option(help: "Most requests one sendRequestXML carries.")
-    var batch = 50
+    @Option(help: "Address to listen on (default \(D.host)).")
+    var host: String?
 
-    @Option(help: ArgumentHelp("Most bytes of qbXML one sendRequestXML carries.", valueName: "bytes"))
-    var batchBytes = 8 << 20
+    @Option(help: "Port to listen on (default \(D.port)).")
+    var port: Int?
 
-    @Option(help: ArgumentHelp("A session idle this long is over.", valueName: "seconds"))
-    var sessionTimeout = 1800
+    @Option(help: "Most requests one sendRequestXML carries (default \(D.batch)).")
+    var batch: Int?
 
-    @Option(help: ArgumentHelp("Request bodies larger than this get 413.", valueName: "bytes"))
-    var maxBody = 32 << 20
+    @Option(help: ArgumentHelp("Most bytes of qbXML one sendRequestXML carries (default \(D.batchBytes)).", valueName: "bytes"))
+    var batchBytes: Int?
+
+    @Option(help: ArgumentHelp("A session idle this long is over (default \(D.sessionTimeout)).", valueName: "seconds"))
+    var sessionTimeout: Int?
+
+    @Option(help: ArgumentHelp("Request bodies larger than this get 413 (default \(D.maxBody)).", valueName: "bytes"))
+    var maxBody: Int?
 
     @Option(help: ArgumentHelp("Oldest Web Connector version accepted without a warning, e.g. 2.2.0.71.", valueName: "version"))
     var minClientVersion: String?
 
-    @Option(help: "What an older Web Connector is told: warn (it may continue) or error (it stops).")
-    var clientVersionAction: ClientVersionPolicy.Action = .warn
+    @Option(help: "What an older Web Connector is told: warn (it may continue) or error (it stops) (default \(D.clientVersionAction.rawValue)).")
+    var clientVersionAction: ClientVersionPolicy.Action?
 
-    @Option(help: ArgumentHelp("Keep the SOAP exchange log (qblink log) this many days.", valueName: "days"))
-    var logDays = 90
+    @Option(help: ArgumentHelp("Keep the SOAP exchange log (qblink log) this many days (default \(D.logDays)).", valueName: "days"))
+    var logDays: Int?
 
-    @Option(help: ArgumentHelp("Keep at most this many MB of SOAP bodies in the exchange log; the oldest calls go first.", valueName: "MB"))
-    var logMaxMb = 1024
+    @Option(help: ArgumentHelp("Keep at most this many MB of SOAP bodies in the exchange log; the oldest calls go first (default \(D.logMaxMb)).", valueName: "MB"))
+    var logMaxMb: Int?
 
-    @Option(help: ArgumentHelp("Of each body of an authenticated call, log at most this many KB (calls without a verified password or session: 512 bytes).", valueName: "KB"))
-    var logBodyKb = 1024
+    @Option(help: ArgumentHelp("Of each body of an authenticated call, log at most this many KB (calls without a verified password or session: 512 bytes) (default \(D.logBodyKb)).", valueName: "KB"))
+    var logBodyKb: Int?
 
-    @Option(help: ArgumentHelp("A Web Connector logging in while another is syncing the same user (a call within this many seconds) is told busy. 0: the newer one takes over.", valueName: "seconds"))
-    var busySeconds = 10.0
+    @Option(help: ArgumentHelp("A Web Connector logging in while another is syncing the same user (a call within this many seconds) is told busy. 0: the newer one takes over (default \(Int(D.busySeconds))).", valueName: "seconds"))
+    var busySeconds: Double?
 
-    @Option(help: ArgumentHelp("A password that verified is accepted again without the slow hash for this long (until it changes or the user is removed). 0: never.", valueName: "seconds"))
-    var authCacheSeconds = 86_400.0
+    @Option(help: ArgumentHelp("A password that verified is accepted again without the slow hash for this long (until it changes or the user is removed). 0: never (default \(Int(D.authCacheSeconds))).", valueName: "seconds"))
+    var authCacheSeconds: Double?
 
-    @Option(help: ArgumentHelp("Slow password checks that may run at once (default: one per core); beyond them authenticate answers busy.", valueName: "n"))
-    var hashWorkers = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: ArgumentHelp("Slow password checks that may run at once; beyond them authenticate answers busy (default: one per core).", valueName: "n"))
+    var hashWorkers: Int?
 
-    @Option(help: ArgumentHelp("Failed logins from one address within 10 minutes after which its logins are refused at once. 0: no limit.", valueName: "n"))
-    var clientFailures = 50
+    @Option(help: ArgumentHelp("Failed logins from one address within 10 minutes after which its logins are refused at once. 0: no limit (default \(D.clientFailures)).", valueName: "n"))
+    var clientFailures: Int?
 
     @Option(help: ArgumentHelp("The address Web Connectors reach this server at, named in the WSDL (e.g. https://books.example.com/qbwc). Default: the request's Host, when it is a plain host name.", valueName: "url"))
     var publicURL: String?
@@ -67,59 +72,40 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The private key of --tls-cert (PEM, unencrypted; readable by qblink's user only).", valueName: "file"))
     var tlsKey: String?
 
-    @Option(help: ArgumentHelp("On SIGTERM or SIGINT, calls in flight get this long to finish before the server stops anyway.", valueName: "seconds"))
-    var shutdownSeconds = 20
+    @Option(help: ArgumentHelp("On SIGTERM or SIGINT, calls in flight get this long to finish before the server stops anyway (default \(D.shutdownSeconds)).", valueName: "seconds"))
+    var shutdownSeconds: Int?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
-    var logLevel: Logger.Level = .info
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical (default \(D.logLevel.rawValue)).")
+    var logLevel: Logger.Level?
+
+    @Option(help: ArgumentHelp("Open connections served at once; more are closed as they arrive (default \(D.maxConnections), and never more than the open-file limit allows).", valueName: "n"))
+    var maxConnections: Int?
+
+    @Option(help: ArgumentHelp("Open connections from one client address (default \(D.maxClientConnections)).", valueName: "n"))
+    var maxClientConnections: Int?
+
+    @Option(help: ArgumentHelp("A connection that has not sent a whole request head within this long of opening or of its last answer is closed; a body must keep arriving at 16 KB/s after the same grace (default \(D.idleSeconds)).", valueName: "seconds"))
+    var idleSeconds: Int?
 
     func validate() throws {
-        guard batch >= 1 && batch <= 1000 else { throw ValidationError("--batch must be between 1 and 1000") }
-        guard sessionTimeout >= 60 else { throw ValidationError("--session-timeout must be at least 60 seconds") }
-        guard logDays >= 1 else { throw ValidationError("--log-days must be at least 1") }
-        guard logMaxMb >= 1 else { throw ValidationError("--log-max-mb must be at least 1") }
-        guard logBodyKb >= 1 && logBodyKb <= 64 << 10 else { throw ValidationError("--log-body-kb must be between 1 and 65536") }
-        guard busySeconds >= 0 && busySeconds <= 600 else { throw ValidationError("--busy-seconds must be between 0 and 600") }
-        guard authCacheSeconds >= 0 else { throw ValidationError("--auth-cache-seconds must be 0 or more") }
-        guard hashWorkers >= 1 && hashWorkers <= 64 else { throw ValidationError("--hash-workers must be between 1 and 64") }
-        guard shutdownSeconds >= 1 && shutdownSeconds <= 3600 else { throw ValidationError("--shutdown-seconds must be between 1 and 3600") }
-        guard clientFailures >= 0 else { throw ValidationError("--client-failures must be 0 or more") }
-        guard maxBody >= 64 << 10 else { throw ValidationError("--max-body must be at least 65536 bytes") }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        if let publicURL {
-            guard let url = URL(string: publicURL), ["http", "https"].contains(url.scheme ?? ""), url.host?.isEmpty == false,
-                url.query == nil, url.fragment == nil
-            else { throw ValidationError("--public-url '\(publicURL)' is not an http or https URL such as https://books.example.com/qbwc") }
-        }
-        if let minClientVersion, ClientVersionPolicy(minimum: minClientVersion).answer(for: "0") .isEmpty {
-            throw ValidationError("--min-client-version '\(minClientVersion)' is not a dotted version such as 2.3.0.215")
-        }
+        _ = try ServeSettings.resolve(self)
     }
 
     func run() async throws {
-        let level = logLevel
+        let (settings, _) = try ServeSettings.resolve(self)
+        let level = settings.logLevel
         LoggingSystem.bootstrap { LogfmtHandler(label: $0, level: level) }
-        let store = try database.open()
+        let store = try DatabaseOptions.open(settings.db)
         let service = WebConnectorService(
-            store: store,
-            configuration: WebConnectorConfiguration(
-                batchSize: batch, maxBatchBytes: batchBytes, idleTimeout: TimeInterval(sessionTimeout),
-                clientVersion: ClientVersionPolicy(minimum: minClientVersion, action: clientVersionAction),
-                logRetention: TimeInterval(logDays) * 86_400, busyWindow: busySeconds, credentialLifetime: authCacheSeconds,
-                hashingWorkers: hashWorkers, clientFailureLimit: clientFailures, logMaxBytes: logMaxMb << 20,
-                logBodyLimit: logBodyKb << 10),
-            logger: Logger(label: "qblink.webconnector"))
+            store: store, configuration: settings.webConnector, logger: Logger(label: "qblink.webconnector"))
         let logger = Logger(label: "qblink")
-        let certificates = try tlsCert.map { cert in
-            do { return try CertificateStore(certificatePath: cert, keyPath: tlsKey ?? "") } catch { throw CLIError("\(error)") }
+        let certificates = try settings.tlsCert.map { cert in
+            do { return try CertificateStore(certificatePath: cert, keyPath: settings.tlsKey ?? "") } catch { throw CLIError("\(error)") }
         }
-        let server = QBLinkServer(
-            service: service, options: .init(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL, tls: certificates),
-            logger: Logger(label: "qblink.http"))
-        let path = database.path
+        let server = QBLinkServer(service: service, options: settings.server(tls: certificates, logger: logger), logger: Logger(label: "qblink.http"))
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.makeApplication { port in
-            logger.info("serving", metadata: ["url": "\(scheme)://\(host):\(port)/qbwc", "db": "\(path)"])
+            logger.info("serving", metadata: ["url": "\(scheme)://\(settings.host):\(port)/qbwc", "db": "\(settings.db)"])
         }
         let reloading = certificates.map { Self.reloadOnHangUp($0, logger) }
         defer { reloading?.cancel() }
@@ -128,7 +114,7 @@ struct Serve: AsyncParsableCommand {
         defer { maintenance.cancel() }
         // SIGTERM or SIGINT: stop accepting, let the calls in flight finish (within --shutdown-seconds), exit 0.
         var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        lifecycle.maximumGracefulShutdownDuration = .seconds(shutdownSeconds)
+        lifecycle.maximumGracefulShutdownDuration = .seconds(settings.shutdownSeconds)
         try await ServiceGroup(configuration: lifecycle).run()
         logger.info("stopped")
         // Graceful shutdown: the calls answered are all in the exchange log before the process ends.

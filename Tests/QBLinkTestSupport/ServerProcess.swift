@@ -12,15 +12,17 @@ public final class ServerProcess: @unchecked Sendable {
     public private(set) var kills = 0
     private var process: Process?
     private let extraArguments: [String]
+    private let environment: [String: String]
     private let lock = NSLock()
     private var captured = ""
 
     /// What the running server has written to standard error so far (its last megabyte).
     public var log: String { lock.withLock { captured } }
 
-    public init(databasePath: String, arguments: [String] = []) {
+    public init(databasePath: String, arguments: [String] = [], environment: [String: String] = [:]) {
         self.databasePath = databasePath
         self.extraArguments = arguments
+        self.environment = environment
     }
 
     public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
@@ -36,6 +38,7 @@ public final class ServerProcess: @unchecked Sendable {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--db", databasePath] + extraArguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let err = Pipe()
         process.standardError = err
         process.standardOutput = FileHandle.nullDevice
