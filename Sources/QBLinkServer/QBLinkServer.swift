@@ -24,11 +24,15 @@ public struct QBLinkServer: Sendable {
         /// The endpoint the WSDL names (`https://books.example.com/qbwc`); nil: built from the request's Host
         /// when it is a plain host name or address, else `localhost`.
         public var publicURL: String?
+        /// How many connections, and how slow a client may be.
+        public var connections: ConnectionLimits
 
         public init(
-            host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, publicURL: String? = nil, tls: CertificateStore? = nil
+            host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = 32 << 20, publicURL: String? = nil, tls: CertificateStore? = nil,
+            connections: ConnectionLimits = .init()
         ) {
             self.tls = tls
+            self.connections = connections
             self.host = host
             self.port = port
             self.bodyLimits = BodyLimits(max: maxBodyBytes)
@@ -150,8 +154,13 @@ public struct QBLinkServer: Sendable {
     /// The Hummingbird application. `onRunning` receives the bound port (useful with port 0).
     /// HTTPS when `options.tls` holds a certificate (through Hummingbird's TLS support), else plain HTTP.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        let registry = ConnectionRegistry(limits: options.connections)
+        let metrics = self.metrics
+        let limits = options.bodyLimits
         let http1 = HTTPServerBuilder.http1(configuration: .init(
-            additionalChannelHandlers: [ExpectContinueHandler(limits: options.bodyLimits)],
+            additionalChannelHandlers: [
+                ConnectionGuard(registry: registry, refused: { metrics.refusal($0) }), ExpectContinueHandler(limits: limits),
+            ],
             idleTimeout: .seconds(300)))
         return Application(
             router: makeRouter(),

@@ -21,7 +21,7 @@ final class ServerMetrics: Sendable {
 
     func refusal(_ reason: String) {
         registry.makeCounter(
-            descriptor: .init(namespace: "qblink", metricName: "refusals", unitName: "total", helpText: "Requests refused before their body was read, by reason"),
+            descriptor: .init(namespace: "qblink", metricName: "refusals", unitName: "total", helpText: "Requests refused before their body was read, and connections refused or closed for slowness, by reason"),
             labels: [("reason", reason)]
         ).increment()
     }

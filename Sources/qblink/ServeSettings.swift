@@ -149,6 +149,14 @@ extension ServeSettings {
     }
 
     func server(tls: CertificateStore?, logger: Logger) -> QBLinkServer.Options {
-        QBLinkServer.Options(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL, tls: tls)
+        let wanted = ConnectionLimits(total: maxConnections, perClient: maxClientConnections, headSeconds: idleSeconds)
+        let limit = ConnectionLimits.descriptorLimit
+        let connections = wanted.fitted(toDescriptorLimit: limit)
+        if connections.total < wanted.total {
+            logger.warning(
+                "fewer connections than max-connections: the open-file limit leaves room for these",
+                metadata: ["max_connections": "\(connections.total)", "open_file_limit": "\(limit)", "raise_with": "ulimit -n, or LimitNOFILE= in the systemd unit"])
+        }
+        return QBLinkServer.Options(host: host, port: port, maxBodyBytes: maxBody, publicURL: publicURL, tls: tls, connections: connections)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import QBLinkTestSupport
 import Posting
+import QBLinkServer
 import QBXML
 import Store
 import WebConnector
@@ -11,6 +12,7 @@ final class Harness: @unchecked Sendable {
     var server: TestServer
     let configuration: WebConnectorConfiguration
     let maxBodyBytes: Int
+    let connections: ConnectionLimits
     let quickBooks = FakeQuickBooks()
     let clock = TestClock()
     static let password = "correct horse"
@@ -18,12 +20,16 @@ final class Harness: @unchecked Sendable {
     var store: Store { server.store }
     var databasePath: String { folder.path("qblink.sqlite") }
 
-    init(configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20, users: [String] = ["amazon"]) async throws {
+    init(
+        configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20, users: [String] = ["amazon"],
+        connections: ConnectionLimits = .init()
+    ) async throws {
         folder = try TemporaryDirectory()
         self.configuration = configuration
         self.maxBodyBytes = maxBodyBytes
+        self.connections = connections
         server = try await TestServer.start(
-            databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
+            databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
         for user in users { try await server.addUser(user, password: Self.password) }
         quickBooks.seed("Item", name: "Widget")
         quickBooks.seed("Account", name: "Sales")
@@ -32,7 +38,7 @@ final class Harness: @unchecked Sendable {
     /// Stops the server and starts a new one over the same database (a restart).
     func restart() async throws {
         await server.stop()
-        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
+        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
     }
 
     /// Stops the server, puts the database file `copy` in place of the live one (its -wal and -shm files gone
@@ -41,7 +47,7 @@ final class Harness: @unchecked Sendable {
         await server.stop()
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
         try FileManager.default.copyItem(atPath: copy, toPath: databasePath)
-        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock)
+        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
     }
 
     /// Stops the server and removes its folder; for `defer` right after the harness is made.

@@ -40,8 +40,23 @@ public final class RawHTTPConnection: @unchecked Sendable {
     /// queues, which also run Swift's cooperative executor on Linux.
     let queue = DispatchQueue(label: "qblink.test.raw-http")
 
-    public init(port: Int) throws {
+    /// Connects to the server on `port`, from the loopback address `source` (any 127.x.y.z on Linux: another
+    /// client, as far as the server can tell).
+    public init(port: Int, from source: String = "127.0.0.1") throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if source != "127.0.0.1" {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            local.sin_addr.s_addr = inet_addr(source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let e = errno
+                close(fd)
+                throw Failure.connect(e)
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -62,6 +77,19 @@ public final class RawHTTPConnection: @unchecked Sendable {
     func setTimeout(seconds: Double) {
         var tv = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// Whether the server has closed the connection: waits up to `seconds` for it (any bytes it sends first, such
+    /// as an answer, are read and dropped).
+    public func isClosedByServer(within seconds: Double) -> Bool {
+        setTimeout(seconds: seconds)
+        defer { setTimeout(seconds: 20) }
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 || (n < 0 && errno == ECONNRESET) { return true }
+            if n < 0 { return false }  // timed out: still open
+        }
     }
 
     /// Sends raw bytes as they are (for malformed-request tests).

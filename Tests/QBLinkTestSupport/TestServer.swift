@@ -16,13 +16,13 @@ public final class TestServer: @unchecked Sendable {
     /// Starts a server. Pass `databasePath` to reopen an existing database (a restart).
     public static func start(
         databasePath: String, configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20,
-        clock: TestClock = TestClock(), publicURL: String? = nil, tls: CertificateStore? = nil
+        clock: TestClock = TestClock(), publicURL: String? = nil, tls: CertificateStore? = nil, connections: ConnectionLimits = .init()
     ) async throws -> TestServer {
         let store = try Store(path: databasePath)
         var logger = Logger(label: "qblink.test")
         logger.logLevel = .critical
         let service = WebConnectorService(store: store, configuration: configuration, logger: logger, now: { clock.now })
-        let server = QBLinkServer(service: service, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, publicURL: publicURL, tls: tls), logger: logger)
+        let server = QBLinkServer(service: service, options: .init(host: "127.0.0.1", port: 0, maxBodyBytes: maxBodyBytes, publicURL: publicURL, tls: tls, connections: connections), logger: logger)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = try server.makeApplication { port in continuation.yield(port) }
         let task = Task { try await app.run() }
