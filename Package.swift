@@ -42,7 +42,7 @@ let package = Package(
         ]),
 
         // Enqueueing: settlements, documents and request files become plans and go into the Store whole.
-        .target(name: "Posting", dependencies: ["QBModel", "QBXML", "Settlement", "SalesDocument", "Store"]),
+        .target(name: "Posting", dependencies: ["QBModel", "XMLKit", "QBXML", "Settlement", "SalesDocument", "Store"]),
 
         // SOAP 1.1 envelopes of the Web Connector methods, the WSDL and .qwc documents (pure).
         .target(name: "SOAP", dependencies: ["XMLKit"]),

@@ -59,7 +59,7 @@ public struct QBLinkServer: Sendable {
         let service = self.service
         let metrics = self.metrics
         let limits = options.bodyLimits
-        let gate = LargeBodyGate(width: limits.largeBodiesAtOnce)
+        let gate = Turnstile(width: limits.largeBodiesAtOnce)
         router.post("qbwc") { request, context -> Response in
             let method = SOAPMethod(soapAction: request.headers[Self.soapAction])
             let announced = request.headers[.contentLength].flatMap { Int($0) }
@@ -68,11 +68,13 @@ public struct QBLinkServer: Sendable {
                 return await Self.refuse(refusal, method, announced: announced, context, service: service, metrics: metrics)
             }
             // A large body waits for its turn before it is read, so that only a few are in memory at once.
-            let large = (announced ?? 0) > limits.largeBody
+            // A body of unannounced length (chunked) may grow as large, so it waits its turn too.
+            let large = announced.map { $0 > limits.largeBody } ?? (method?.needsTicket ?? true)
             if large { await gate.enter() }
             let started = ContinuousClock.now
             let response = await Self.answer(request, context, method: method, limits: limits, service: service, metrics: metrics)
-            if large { await gate.leave() }
+            // The last large body of a burst is answered: give back the memory it took.
+            if large, gate.leave() { service.releaseFreeMemory() }
             let elapsed = ContinuousClock.now - started
             metrics.call(
                 method: method?.rawValue ?? "unknown", status: response.status.code,

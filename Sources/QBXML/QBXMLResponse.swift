@@ -38,12 +38,17 @@ public struct QBXMLResponseItem: Sendable, Equatable {
 public struct QBXMLResponse: Sendable {
     public var items: [QBXMLResponseItem]
 
+    /// What a response may hold. QuickBooks' answer to a batch of 50 adds is a few thousand elements, a handful
+    /// of attributes each (requestID, statusCode, statusSeverity, statusMessage, iterator ones), under ten deep;
+    /// 200,000 elements keep one parse's tree under about 100 MB.
+    public static let limits = XMLReader.Limits(elements: 200_000, attributesPerElement: 32, depth: 64, tagBytes: 16 << 10)
+
     /// Parses the qbXML QuickBooks returned through receiveResponseXML. Lenient: elements are found by
     /// name and unknown ones ignored (QuickBooks' responses are not always schema-valid).
     public static func parse(_ text: String) throws(QBXMLFileError) -> QBXMLResponse {
         let root: XElement
         do {
-            root = try XMLReader.parse(text)
+            root = try XMLReader.parse(text, limits: limits)
         } catch {
             throw QBXMLFileError(line: error.line, message: "QuickBooks' response is not well-formed XML: \(error.message)")
         }

@@ -23,12 +23,13 @@ public enum SOAPCodec {
         try checkShape(body)
         let root: XElement
         do {
-            root = try XMLReader.parse(body)
+            root = try XMLReader.parse(body, limits: envelopeLimits)
         } catch {
             switch error.kind {
             case .dtdRefused: throw SOAPFault(.client, "refused: \(error.message) (SOAP 1.1 forbids DTDs)")
             case .empty: throw SOAPFault(.client, "the request body is empty; expected a SOAP envelope")
             case .malformed: throw SOAPFault(.client, "the request is not well-formed XML: \(error)")
+            case .overLimit: throw SOAPFault(.client, "the request is refused: \(error.message)")
             }
         }
         guard root.name == "Envelope" else {
@@ -85,6 +86,9 @@ public enum SOAPCodec {
     /// parsed, so that no body can make the parser build millions of nodes or compare thousands of attributes.
     public static let maxMarkup = 4_096
     public static let maxTagBytes = 4_096
+    /// The envelope's shape while it is parsed: a Web Connector's is a dozen elements, three deep, each with a
+    /// namespace or two; its one long text is the escaped qbXML.
+    static let envelopeLimits = XMLReader.Limits(elements: maxMarkup, attributesPerElement: 32, depth: 16, tagBytes: maxTagBytes)
 
     /// Refuses a body with more than `maxMarkup` tags (`<`), or a tag longer than `maxTagBytes`: one pass over
     /// the bytes, before any parsing.

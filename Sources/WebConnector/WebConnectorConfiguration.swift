@@ -29,14 +29,17 @@ public struct WebConnectorConfiguration: Sendable {
     /// Failed authentications from one client address within 10 minutes after which its attempts are refused
     /// at once, without a password check. 0: no limit per client.
     public var clientFailureLimit: Int
+    /// Documents over 64 KB (a large receiveResponseXML) parsed at once, each on a thread of its own.
+    public var parsingWorkers: Int
 
     public init(
         batchSize: Int = 50, maxBatchBytes: Int = 8 << 20, idleTimeout: TimeInterval = 30 * 60,
         clientVersion: ClientVersionPolicy = .init(), serverVersion: String = "qblink \(QBLinkVersion.current)",
         freeAuthFailures: Int = 5, logRetention: TimeInterval = 90 * 86_400, busyWindow: TimeInterval = 10,
         credentialLifetime: TimeInterval = 86_400, hashingWorkers: Int = ProcessInfo.processInfo.activeProcessorCount,
-        clientFailureLimit: Int = 50, logMaxBytes: Int = 1 << 30, logBodyLimit: Int = 1 << 20
+        clientFailureLimit: Int = 50, logMaxBytes: Int = 1 << 30, logBodyLimit: Int = 1 << 20, parsingWorkers: Int = 1
     ) {
+        self.parsingWorkers = parsingWorkers
         self.logMaxBytes = logMaxBytes
         self.logBodyLimit = logBodyLimit
         self.batchSize = batchSize

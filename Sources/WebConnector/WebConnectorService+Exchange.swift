@@ -169,8 +169,11 @@ extension WebConnectorService {
             return progress
         }
         let response: QBXMLResponse
+        let text = call["response"]
         do {
-            response = try QBXMLResponse.parse(call["response"])
+            response = try await parsing.run(bytes: text.utf8.count) {
+                Result { () throws(QBXMLFileError) in try QBXMLResponse.parse(text) }
+            }.get()
         } catch {
             let text = "QuickBooks' response could not be read (\(error)); the requests are in doubt and will be looked up"
             let outcome = try await store.finishBatch(ticket: ticket, now: now, idleTimeout: timeout, lastError: text) { inFlight, _ in

@@ -13,6 +13,7 @@ public final class WebConnectorService: Sendable {
     let now: @Sendable () -> Date
     let credentials: CredentialCache
     let hashing: HashingPool
+    let parsing: ParsingPool
     let clientFailures: ClientFailures
     let idleTickets: IdleTickets
     let exchangeLog: ExchangeLogWriter
@@ -29,9 +30,15 @@ public final class WebConnectorService: Sendable {
         self.now = now
         credentials = CredentialCache(lifetime: configuration.credentialLifetime)
         hashing = HashingPool(width: configuration.hashingWorkers)
+        parsing = ParsingPool(width: configuration.parsingWorkers)
         clientFailures = ClientFailures(limit: configuration.clientFailureLimit)
         idleTickets = IdleTickets(lifetime: configuration.idleTimeout)
         exchangeLog = ExchangeLogWriter(store: store, logger: logger)
+    }
+
+    /// Gives the memory a burst of large bodies freed back to the system (call when the last of them is answered).
+    public func releaseFreeMemory() {
+        parsing.releaseFreeMemory()
     }
 
     /// Waits until every call answered so far is in the exchange log (shutdown, and readers that must see it).
@@ -99,7 +106,9 @@ public final class WebConnectorService: Sendable {
         var decoded = started
         var worked = started
         do {
-            let call = try SOAPCodec.decode(body: body, soapAction: soapAction, contentType: contentType)
+            let call = try await parsing.run(bytes: body.count) {
+                Result { () throws(SOAPFault) in try SOAPCodec.decode(body: body, soapAction: soapAction, contentType: contentType) }
+            }.get()
             decoded = DispatchTime.now().uptimeNanoseconds
             methodName = call.method.rawValue
             ticket = call.ticket

@@ -10,6 +10,8 @@ public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible
         case dtdRefused
         /// The document is empty.
         case empty
+        /// Past one of the reader's `Limits` (elements, attributes, depth, text, tag length); parsing stopped there.
+        case overLimit
     }
 
     public var kind: Kind
@@ -37,28 +39,87 @@ public struct XDocument: Sendable {
 }
 
 /// A hardened libxml2 front end: no network, no external entities, no DTDs, no entity substitution,
-/// libxml2's default size and depth limits (no XML_PARSE_HUGE). Parsing is pure: no I/O happens.
+/// libxml2's default size and depth limits (no XML_PARSE_HUGE), and `Limits` of our own checked while parsing.
+/// Parsing is pure: no I/O happens.
 public enum XMLReader {
+    /// What one document may hold. Tags are measured before parsing (libxml2 checks an element's attributes for
+    /// duplicates in quadratic time); the rest is counted as the tree is built, which stops at the first excess.
+    public struct Limits: Sendable {
+        public var elements: Int
+        public var attributesPerElement: Int
+        public var depth: Int
+        /// One text run (between two tags), in bytes.
+        public var textBytes: Int
+        /// One tag, from `<` to `>`, in bytes.
+        public var tagBytes: Int
+
+        public init(elements: Int = 1_000_000, attributesPerElement: Int = 256, depth: Int = 256, textBytes: Int = 10_000_000, tagBytes: Int = 64 << 10) {
+            self.elements = elements
+            self.attributesPerElement = attributesPerElement
+            self.depth = depth
+            self.textBytes = textBytes
+            self.tagBytes = tagBytes
+        }
+
+        public static let standard = Limits()
+    }
+
     private static let setUp: Void = {
         cxml_install_deny_loader()
     }()
 
-    public static func parse(_ text: String) throws(XMLParseError) -> XElement {
-        try parseDocument(text).root
+    public static func parse(_ text: String, limits: Limits = .standard) throws(XMLParseError) -> XElement {
+        try parseDocument(text, limits: limits).root
     }
 
-    public static func parse(_ bytes: [UInt8]) throws(XMLParseError) -> XElement {
-        try bytes.withUnsafeBytes { buffer in Result { () throws(XMLParseError) in try parseDocument(buffer) } }.get().root
+    public static func parse(_ bytes: [UInt8], limits: Limits = .standard) throws(XMLParseError) -> XElement {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(XMLParseError) in try parseDocument(buffer, limits: limits) } }.get().root
     }
 
-    public static func parseDocument(_ text: String) throws(XMLParseError) -> XDocument {
+    public static func parseDocument(_ text: String, limits: Limits = .standard) throws(XMLParseError) -> XDocument {
         var copy = text
         return try copy.withUTF8 { buffer in
-            Result { () throws(XMLParseError) in try parseDocument(UnsafeRawBufferPointer(buffer)) }
+            Result { () throws(XMLParseError) in try parseDocument(UnsafeRawBufferPointer(buffer), limits: limits) }
         }.get()
     }
 
-    public static func parseDocument(_ buffer: UnsafeRawBufferPointer) throws(XMLParseError) -> XDocument {
+    /// Gives the memory freed by large parses back to the system (glibc keeps it otherwise).
+    public static func releaseFreeMemory() {
+        cxml_release_free_memory()
+    }
+
+    /// Refuses a tag longer than `limit` bytes, before libxml2 sees it.
+    static func checkTags(_ buffer: UnsafeRawBufferPointer, limit: Int) throws(XMLParseError) {
+        var i = 0
+        let n = buffer.count
+        while i < n {
+            guard buffer[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
+            var j = i + 1
+            while j < n && buffer[j] != UInt8(ascii: ">") && j - i <= limit { j += 1 }
+            guard j - i <= limit else {
+                throw XMLParseError(kind: .overLimit, message: "a tag is longer than \(limit) bytes; nothing of the document was used")
+            }
+            i = j
+        }
+    }
+
+    static func exceeded(_ state: cxml_state, _ limits: Limits) -> XMLParseError? {
+        let what: String
+        switch state.exceeded {
+        case 1: what = "more than \(limits.elements) elements"
+        case 2: what = "an element with more than \(limits.attributesPerElement) attributes"
+        case 3: what = "elements nested more than \(limits.depth) deep"
+        case 4: what = "a text of more than \(limits.textBytes) bytes"
+        default: return nil
+        }
+        return XMLParseError(
+            kind: .overLimit, message: "the document is too long for the XML reader's limits: it has \(what); parsing stopped there and nothing of it was used")
+    }
+
+    public static func parseDocument(_ buffer: UnsafeRawBufferPointer, limits: Limits = .standard) throws(XMLParseError) -> XDocument {
         _ = setUp
         guard buffer.contains(where: { !isSpace($0) }) else {
             throw XMLParseError(kind: .empty, message: "the document is empty")
@@ -66,28 +127,34 @@ public enum XMLReader {
         guard buffer.count <= Int(Int32.max), let base = buffer.baseAddress else {
             throw XMLParseError(kind: .malformed, message: "the document is too large")
         }
+        try checkTags(buffer, limit: limits.tagBytes)
         guard let ctxt = xmlNewParserCtxt() else {
             throw XMLParseError(kind: .malformed, message: "the XML parser could not start")
         }
         defer { xmlFreeParserCtxt(ctxt) }
-        let first = UnsafeMutablePointer<cxml_first_error>.allocate(capacity: 1)
-        first.initialize(to: cxml_first_error())
-        defer { first.deallocate() }
-        cxml_track_first_error(ctxt, first)
+        let state = UnsafeMutablePointer<cxml_state>.allocate(capacity: 1)
+        state.initialize(to: cxml_state())
+        state.pointee.max_elements = limits.elements
+        state.pointee.max_attributes = limits.attributesPerElement
+        state.pointee.max_depth = limits.depth
+        state.pointee.max_text = limits.textBytes
+        defer { state.deallocate() }
+        cxml_track(ctxt, state)
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
         let doc = xmlCtxtReadMemory(
             ctxt, base.assumingMemoryBound(to: CChar.self), Int32(buffer.count), "document.xml", nil, options)
+        defer { if let doc { xmlFreeDoc(doc) } }
+        if let over = exceeded(state.pointee, limits) { throw over }
         guard let doc else {
-            throw firstError(first) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
+            throw firstError(state) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
         }
-        defer { xmlFreeDoc(doc) }
         if ctxt.pointee.wellFormed == 0 {
-            throw firstError(first) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
+            throw firstError(state) ?? XMLParseError(kind: .malformed, message: "the document is not well-formed XML")
         }
         // libxml2 stops at its limits (a text node over 10,000,000 bytes, too deep a nesting) and returns what it
         // read so far as if it were the whole: that must not pass.
         if ctxt.pointee.errNo != 0 || ctxt.pointee.disableSAX != 0 {
-            let reason = firstError(first)?.message ?? "error \(ctxt.pointee.errNo)"
+            let reason = firstError(state)?.message ?? "error \(ctxt.pointee.errNo)"
             throw XMLParseError(
                 kind: .malformed, message: "the document is too long or too deep for the XML reader's limits (\(reason)); nothing of it was used")
         }
@@ -113,14 +180,15 @@ public enum XMLReader {
         b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D
     }
 
-    private static func firstError(_ first: UnsafeMutablePointer<cxml_first_error>) -> XMLParseError? {
-        guard first.pointee.set != 0 else { return nil }
-        var message = withUnsafeBytes(of: first.pointee.message) { raw in
+    private static func firstError(_ state: UnsafeMutablePointer<cxml_state>) -> XMLParseError? {
+        let first = state.pointee.first
+        guard first.set != 0 else { return nil }
+        var message = withUnsafeBytes(of: first.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         while message.last?.isWhitespace == true { message.removeLast() }
         if message.isEmpty { message = "the document is not well-formed XML" }
-        let line = Int(first.pointee.line)
+        let line = Int(first.line)
         return XMLParseError(kind: .malformed, message: message, line: line > 0 ? line : nil)
     }
 

@@ -27,6 +27,18 @@ public final class ServerProcess: @unchecked Sendable {
 
     public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
 
+    /// The running server's process id.
+    public var pid: Int32? { lock.withLock { process?.processIdentifier } }
+
+    /// A line of the running server's /proc/PID/status in MB (`VmHWM`: peak resident memory, `VmRSS`: now).
+    public func memoryMB(_ field: String) -> Double? {
+        guard let pid, let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kb / 1_024
+    }
+
     public struct StartFailure: Error, CustomStringConvertible {
         public var log: String
         public var description: String { "qblink serve did not start: \(log)" }
