@@ -52,6 +52,9 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
     /// An undo asked for this item while QuickBooks' answer was outstanding: it is never sent again, and is
     /// cancelled if QuickBooks turns out not to have it.
     public var withdrawn: Bool
+    /// When `qblink queue purge` dropped its qbXML (sent and received) to save space; what it is and what
+    /// became of it (type, RefNumber, TxnID, settlement) stays, for duplicate checks, lookups and undo.
+    public var purgedAt: Date?
 
     /// An item to queue; the Store sets its user, state and dates when it is inserted.
     public init(
@@ -113,6 +116,7 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
         settlementRow = row["settlement_row"]
         undoes = row["undoes"]
         withdrawn = row["withdrawn"]
+        purgedAt = row["purged_at"]
     }
 
     /// The row as stored, column by column, written out rather than derived from `Encodable`: enqueueing
@@ -127,7 +131,7 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
             ("created_at", createdAt), ("updated_at", updatedAt), ("sent_at", sentAt), ("txn_id", txnID), ("list_id", listID),
             ("status_code", statusCode), ("status_severity", statusSeverity), ("status_message", statusMessage),
             ("response", response), ("plan_key", planKey), ("ensures", ensures), ("add_body", addBody), ("label", label),
-            ("settlement_row", settlementRow), ("undoes", undoes), ("withdrawn", withdrawn),
+            ("settlement_row", settlementRow), ("undoes", undoes), ("withdrawn", withdrawn), ("purged_at", purgedAt),
         ]
     }
 

@@ -166,6 +166,14 @@ enum Schema {
                   SELECT 1, COALESCE(SUM(length(CAST(request_body AS BLOB)) + length(CAST(response_body AS BLOB))), 0) FROM exchanges;
                 """)
         }
+        migrator.registerMigration("v8: purged items") { db in
+            // `qblink queue purge` empties the qbXML of old done items and says when; the index finds the
+            // candidates by state and age.
+            try db.execute(sql: """
+                ALTER TABLE queue ADD COLUMN purged_at DATETIME;
+                CREATE INDEX queue_state_updated ON queue(state, updated_at);
+                """)
+        }
         return migrator
     }
 }

@@ -21,6 +21,14 @@ extension Store {
         }
     }
 
+    /// The items a session sent last (an item sent again later belongs to the later session), in queue order.
+    public func items(sessionID: Int64) async throws -> [ListedItem] {
+        try await pool.read { db in
+            try ListedItem.fetchAll(
+                db, SQLRequest(literal: SQL(sql: ListedItem.select) + " WHERE queue.session_id = \(sessionID) ORDER BY queue.id"))
+        }
+    }
+
     public func item(id: Int64) async throws -> ListedItem {
         try await pool.read { db in try Self.listedItem(db, id: id) }
     }

@@ -83,6 +83,14 @@ public enum XMLReader {
         }.get()
     }
 
+    /// The document laid out one element per line, indented (processing instructions first), for people to
+    /// read; nil when it is not well-formed XML (show it as it is then).
+    public static func prettyPrinted(_ text: String) -> String? {
+        guard let document = try? parseDocument(text) else { return nil }
+        let instructions = document.processingInstructions.map { "<?\($0.target) \($0.content)?>\n" }.joined()
+        return instructions + document.root.indented()
+    }
+
     /// Gives the memory freed by large parses back to the system (glibc keeps it otherwise).
     public static func releaseFreeMemory() {
         cxml_release_free_memory()

@@ -22,16 +22,13 @@ struct Backup: AsyncParsableCommand {
             throw CLIError("there is no database at \(path) to back up (see --db)")
         }
         let store = try DatabaseOptions.open(path)
-        let showProgress = isatty(STDERR_FILENO) == 1
+        let progress = TerminalProgress("backing up")
+        defer { progress.finish() }
         do {
-            try store.backup(to: file) { copied, total in
-                if showProgress, total > 0 { FileHandle.standardError.write(Data("\r  backing up: \(copied * 100 / total)%".utf8)) }
-            }
+            try store.backup(to: file) { copied, total in progress.update(copied, of: total, unit: " pages") }
         } catch {
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
             throw CLIError("\(error)")
         }
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
         print("backed up \(path) to \(file) (\(size / 1024) KB)")
     }

@@ -15,6 +15,7 @@ struct Log: AsyncParsableCommand {
     @Flag(help: "Only sessions that went wrong: a request failed or is in doubt, or the session expired or was replaced.") var errors = false
     @Flag(help: "Print each call as it is logged, until interrupted.") var follow = false
     @Option(help: "How many sessions to list.") var limit = 20
+    @Flag(help: "Print JSON (the listing, or one session with its calls and items).") var json = false
 
     func run() async throws {
         let store = try database.open()
@@ -51,6 +52,10 @@ struct Log: AsyncParsableCommand {
 
     func list(_ store: Store) async throws {
         let sessions = try await store.sessions(userName: user, since: try sinceDate(), errorsOnly: errors, limit: limit)
+        if json {
+            print(try JSONOutput.encode(sessions.map(SessionJSON.init)))
+            return
+        }
         if sessions.isEmpty {
             print(since == nil && !errors && user == nil ? "No Web Connector session yet." : "No session matches.")
             return
@@ -59,48 +64,20 @@ struct Log: AsyncParsableCommand {
         for info in sessions {
             let s = info.session
             table.add(
-                String(s.sessionID), info.userName, s.startedAt.formatted(.iso8601), s.state.rawValue, String(info.calls),
-                String(s.doneCount), String(s.failedCount), String(s.inDoubtCount), (s.lastError ?? "").clipped(70))
+                String(s.sessionID), info.userName.escapingControlCharacters, s.startedAt.formatted(.iso8601), s.state.rawValue, String(info.calls),
+                String(s.doneCount), String(s.failedCount), String(s.inDoubtCount), (s.lastError ?? "").escapingControlCharacters.clipped(70))
         }
         print(table.rendered)
     }
 
     func show(_ store: Store, _ id: Int64) async throws {
-        let info = try await readable { try await store.session(id: id) }
-        let s = info.session
-        print("Session \(id) of \(info.userName): \(s.state.rawValue), started \(s.startedAt.formatted(.iso8601))")
-        if let product = s.productName { print("QuickBooks: \(product)") }
-        if let company = s.companyFile { print("Company file: \(company)") }
-        if let version = s.qbxmlVersion { print("qbXML version: \(version)") }
-        print("Done \(s.doneCount), failed \(s.failedCount), in doubt \(s.inDoubtCount)")
-        if let error = s.lastError { print("Last error: \(error)") }
-        for (n, call) in try await store.exchanges(sessionID: id).enumerated() {
-            print("\n[\(n + 1)] \(call.at.formatted(.iso8601)) \(call.method) → HTTP \(call.httpStatus) in \(String(format: "%.1f", call.durationMS)) ms")
-            let parameters = SOAPCodec.loggedParameters(call.requestBody) ?? [:]
-            let result = SOAPCodec.loggedResult(call.responseBody) ?? ""
-            switch call.method {
-            case "sendRequestXML":
-                if let major = parameters["qbXMLMajorVers"] {
-                    print("    QuickBooks: \(parameters["strCompanyFileName"] ?? "") qbXML \(major).\(parameters["qbXMLMinorVers"] ?? "0") \(parameters["qbXMLCountry"] ?? "")")
-                }
-                print(result.isEmpty ? "    (nothing sent)" : "    qbXML sent:\n" + indent(result))
-            case "receiveResponseXML":
-                if let hresult = parameters["hresult"], !hresult.isEmpty {
-                    print("    QuickBooks rejected the message: \(hresult) \(parameters["message"] ?? "")")
-                }
-                if let response = parameters["response"], !response.isEmpty {
-                    print("    qbXML received:\n" + indent(response))
-                }
-                print("    returned: \(result)")
-            case "authenticate":
-                print("    user: \(parameters["strUserName"] ?? ""), returned: \(result)")
-            default:
-                print("    returned: \(result)")
-            }
+        if json {
+            let info = try await readable { try await store.session(id: id) }
+            let calls = try await store.exchanges(sessionID: id).map(CallJSON.init)
+            let items = try await store.items(sessionID: id)
+            print(try JSONOutput.encode(SessionDetailJSON(session: SessionJSON(info), calls: calls, items: items)))
+        } else {
+            print(try await LogShow(store: store, id: id).text(), terminator: "")
         }
-    }
-
-    func indent(_ text: String) -> String {
-        text.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n")
     }
 }

@@ -5,7 +5,7 @@ import Store
 struct QueueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queue", abstract: "List and act on queued requests.",
-        subcommands: [List.self, Show.self, Retry.self, Cancel.self], defaultSubcommand: List.self)
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self, Purge.self], defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List queue items (the default).")
@@ -76,8 +76,15 @@ struct QueueCommand: AsyncParsableCommand {
             }
             if item.ensures { print("  if missing:  \(item.addBody == nil ? "fail (policy)" : "added")") }
             print("  lookup if in doubt: \(item.lookupBody ?? "none (cannot be looked up)")")
-            print("\nqbXML sent:\n\(item.body)")
-            if let response = item.response { print("\nQuickBooks returned:\n\(response)") }
+            if item.state == .failed {
+                print("\n" + LogShow.sentence(item))
+            }
+            if let purged = item.purgedAt {
+                print("\nqbXML: purged on \(purged.formatted(.iso8601)) (qblink queue purge)")
+                return
+            }
+            print("\nqbXML sent:\n\(LogShow.pretty(item.body))")
+            if let response = item.response { print("\nQuickBooks returned:\n\(LogShow.pretty(response))") }
         }
     }
 }

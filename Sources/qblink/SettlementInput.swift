@@ -44,22 +44,20 @@ struct SettlementInput: ParsableArguments {
     /// Reads and summarises every chosen report; refuses them all when one cannot be read or reconciled.
     /// Large files show their progress on a terminal.
     func summaries() throws -> [SettlementSummary] {
-        let showProgress = isatty(STDERR_FILENO) == 1
+        let progress = TerminalProgress("reading")
+        defer { progress.finish() }
+        let report: SettlementReports.Progress = { file, done, size in
+            progress.show("\(file) \(done * 100 / max(size, 1))% of \(size >> 10) KB")
+        }
         let summaries = try SettlementReports.read(
             path: path, from: try from.map { try day($0, "--from") }, to: try to.map { try day($0, "--to") }, mapping: try mapping(),
-            progress: showProgress ? Self.showProgress : nil)
+            progress: progress.enabled ? report : nil)
         return summaries.map { $0.posted(as: postAs) }
     }
 
     func day(_ text: String, _ option: String) throws -> DayDate {
         guard let d = DayDate.parse(text) else { throw CLIError("\(option) '\(text)' is not a date; write YYYY-MM-DD") }
         return d
-    }
-
-    /// One line per 32 MiB read of a file over 64 MiB.
-    @Sendable static func showProgress(_ file: String, _ done: Int, _ size: Int) {
-        guard size > 64 << 20, done / (32 << 20) != (done - (1 << 20)) / (32 << 20) else { return }
-        FileHandle.standardError.write(Data("reading \(file): \(done * 100 / max(size, 1))% (\(done >> 20) MiB)\n".utf8))
     }
 }
 

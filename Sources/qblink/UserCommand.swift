@@ -28,10 +28,22 @@ struct UserCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List users.")
         @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
             let store = try database.open()
             let users = try await store.users()
+            if json {
+                var listed: [UserJSON] = []
+                for user in users {
+                    let counts = try await store.counts(userName: user.name)
+                    listed.append(UserJSON(
+                        name: user.name, companyFile: user.companyFile, fileID: user.fileID, createdAt: user.createdAt,
+                        counts: Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })))
+                }
+                print(try JSONOutput.encode(listed))
+                return
+            }
             if users.isEmpty {
                 print("No users yet. Add one with: qblink user add NAME")
                 return

@@ -137,31 +137,53 @@ struct CLITests: CLISuite {
         defer { server.cancel() }
         try await server.addUser("amazon", password: "long enough pw")
         let file = folder.path("r.xml")
-        try QBXMLSamples.file([QBXMLSamples.customer("Logged Customer")]).write(toFile: file, atomically: true, encoding: .utf8)
+        try QBXMLSamples.file([QBXMLSamples.customer("Logged Customer"), QBXMLSamples.customer("Taken")]).write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try qblink("enqueue", "--qbxml", file, "--user", "amazon").status == 0)
         let quickBooks = FakeQuickBooks()
+        quickBooks.seed("Customer", name: "Taken")
         let run = try await WebConnectorRun.run(
             client: WebConnectorClient(port: server.port), quickBooks: quickBooks, user: "amazon", password: "long enough pw")
-        #expect(run.closeMessage == "1 created.")
+        #expect(run.closeMessage?.hasPrefix("1 created") == true, "\(run)")
         await server.stop()
         let list = try qblink("log")
         #expect(list.stdout.contains("amazon") && list.stdout.contains("closed"))
         #expect(try qblink("log", "--since", "2000-01-01", "--user", "amazon").stdout.contains("closed"))
         #expect(try qblink("log", "--since", "2999-01-01").stdout.contains("No session matches."))
-        #expect(try qblink("log", "--errors").stdout.contains("No session matches."))  // it went well
+        #expect(try qblink("log", "--errors").stdout.contains("closed"))  // a request failed
         #expect(try qblink("log", "--since", "yesterday").stderr.contains("is not a date; write YYYY-MM-DD"))
         let one = try qblink("log", "1")
         #expect(one.status == 0, "\(one.stderr)")
+        // The qbXML laid out one element per line, indented.
         #expect(one.stdout.contains("qbXML sent:"))
-        #expect(one.stdout.contains("<CustomerAddRq requestID=\"1\"><CustomerAdd><Name>Logged Customer</Name>"))
+        #expect(one.stdout.contains("\n          <CustomerAddRq requestID=\"1\">\n            <CustomerAdd>\n              <Name>Logged Customer</Name>"), "\(one.stdout)")
         #expect(one.stdout.contains("qbXML received:"))
         #expect(one.stdout.contains("<CustomerAddRs requestID=\"1\" statusCode=\"0\""))
-        #expect(one.stdout.contains("returned: 1 created."))
+        // What went wrong, as a sentence: QuickBooks' code, its message, what to do.
+        #expect(one.stdout.contains("What went wrong:"))
+        #expect(one.stdout.contains("#2 CustomerAdd: QuickBooks refused it (status 3100):"))
+        #expect(one.stdout.contains("What to do: the name is already taken by another list entry"))
+        #expect(one.stdout.contains("then run qblink queue retry 2."))
         #expect(!one.stdout.contains("long enough pw"))
         #expect(try qblink("log", "7").stderr.contains("no session 7"))
         let done = try qblink("queue", "show", "1")
         #expect(done.stdout.contains("state:       done"))
         #expect(done.stdout.contains("ListID:"))
+        #expect(try qblink("queue", "show", "2").stdout.contains("QuickBooks refused it (status 3100)"))
+        // Every listing as JSON, without tickets or password hashes.
+        let sessions = try JSONSerialization.jsonObject(with: Data(try qblink("log", "--json").stdout.utf8)) as? [[String: Any]]
+        #expect(sessions?.first?["user"] as? String == "amazon" && sessions?.first?["failed"] as? Int == 1)
+        let detail = try qblink("log", "1", "--json").stdout
+        let parsed = try JSONSerialization.jsonObject(with: Data(detail.utf8)) as? [String: Any]
+        #expect((parsed?["calls"] as? [Any])?.isEmpty == false && (parsed?["items"] as? [Any])?.count == 2)
+        #expect(!detail.contains("long enough pw"))
+        let users = try qblink("user", "list", "--json").stdout
+        #expect((try JSONSerialization.jsonObject(with: Data(users.utf8)) as? [[String: Any]])?.first?["name"] as? String == "amazon")
+        #expect(!users.contains("pbkdf2") && !users.contains("passwordHash"))
+        // Purging: only done items, only old ones (none yet), and it says so.
+        #expect(try qblink("queue", "purge", "--older-than", "30").stderr.contains("say what to purge: --done"))
+        let purge = try qblink("queue", "purge", "--done", "--older-than", "30")
+        #expect(purge.status == 0 && purge.stdout.contains("purged the qbXML of 0 done item(s) older than 30 day(s)"), "\(purge.stderr)")
+        #expect(try qblink("queue", "purge", "--done", "--older-than", "30", "--json").stdout.contains("\"items\" : 0"))
     }
 
     @Test func serveStartsOnTheDefaultDatabaseAndAnswers() async throws {

@@ -51,7 +51,9 @@ import XMLKit
         bomb += #"]><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><clientVersion xmlns="http://developer.intuit.com/"><strVersion>&j;</strVersion></clientVersion></soap:Body></soap:Envelope>"#
         let started = Date()
         _ = try faultString(try await post(h, bomb))
-        #expect(Date().timeIntervalSince(started) < 2)
+        // Expanded, the bomb would be 10^10 bytes: no machine answers that in seconds (the bound is loose
+        // because other suites load the machine meanwhile).
+        #expect(Date().timeIntervalSince(started) < 15)
         try await stillServing(h)
     }
 
