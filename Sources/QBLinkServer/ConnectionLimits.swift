@@ -22,20 +22,45 @@ public struct ConnectionLimits: Sendable {
         self.minimumBodyRate = minimumBodyRate
     }
 
-    /// `total` lowered to what the open-file limit leaves room for (a reserve of 64 descriptors for the database,
-    /// its journal, the certificate and the log), so that accepting never fails for want of a descriptor.
-    public func fitted(toDescriptorLimit limit: Int) -> ConnectionLimits {
+    /// Descriptors kept for everything but connections: the database and its readers (each with its journal and
+    /// shared memory), the event loops, the certificate, the log.
+    public static let reservedDescriptors = 64
+
+    /// `total` lowered to what the open-file limit leaves room for, so that accepting never fails for want of a
+    /// descriptor (NIO's accept loop does not back off well there: it retries at once); nil when the limit
+    /// leaves fewer than 8 connections.
+    public func fitted(toDescriptorLimit limit: Int) -> ConnectionLimits? {
+        let room = limit - Self.reservedDescriptors - Self.acceptMargin
+        guard room >= 8 else { return nil }
         var fitted = self
-        fitted.total = Swift.max(8, Swift.min(total, limit - 64))
+        fitted.total = Swift.min(total, room)
         fitted.perClient = Swift.min(perClient, fitted.total)
         return fitted
     }
+
+    /// Connections past `total` that may be open for a moment (accepted, then closed at once, or being closed to
+    /// make room); past `total + acceptMargin` the server stops accepting until some close.
+    public static let acceptMargin = 16
 
     /// The process's soft open-file limit.
     public static var descriptorLimit: Int {
         var limit = rlimit()
         guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
         return Int(clamping: limit.rlim_cur)  // RLIM_INFINITY is the largest value: no limit
+    }
+
+    /// Raises the soft open-file limit towards `wanted`, as far as the hard limit allows (systemd's default soft
+    /// limit is 1,024, its hard one far higher); answers the soft limit now in force.
+    @discardableResult
+    public static func raiseDescriptorLimit(toAtLeast wanted: Int) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return descriptorLimit }
+        let target = rlim_t(clamping: wanted)
+        if limit.rlim_cur < target {
+            limit.rlim_cur = Swift.min(target, limit.rlim_max)
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return descriptorLimit
     }
 }
 

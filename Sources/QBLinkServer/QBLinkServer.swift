@@ -167,7 +167,11 @@ public struct QBLinkServer: Sendable {
         return Application(
             router: makeRouter(),
             server: try options.tls.map { try .tls(http1, tlsConfiguration: $0.tlsConfiguration()) } ?? http1,
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            // The accept loop stops reading once `total + acceptMargin` connections are open (past `total`, they are
+            // only being closed), so that it never runs into the open-file limit.
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: nil,
+                availableConnectionsDelegate: .maximum(options.connections.total + ConnectionLimits.acceptMargin, logger: logger)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

@@ -102,7 +102,7 @@ struct Serve: AsyncParsableCommand {
         let certificates = try settings.tlsCert.map { cert in
             do { return try CertificateStore(certificatePath: cert, keyPath: settings.tlsKey ?? "") } catch { throw CLIError("\(error)") }
         }
-        let server = QBLinkServer(service: service, options: settings.server(tls: certificates, logger: logger), logger: Logger(label: "qblink.http"))
+        let server = QBLinkServer(service: service, options: try settings.server(tls: certificates, logger: logger), logger: Logger(label: "qblink.http"))
         let scheme = certificates == nil ? "http" : "https"
         let app = try server.makeApplication { port in
             logger.info("serving", metadata: ["url": "\(scheme)://\(settings.host):\(port)/qbwc", "db": "\(settings.db)"])

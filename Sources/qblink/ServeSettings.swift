@@ -148,10 +148,14 @@ extension ServeSettings {
             hashingWorkers: hashWorkers, clientFailureLimit: clientFailures, logMaxBytes: logMaxMb << 20, logBodyLimit: logBodyKb << 10)
     }
 
-    func server(tls: CertificateStore?, logger: Logger) -> QBLinkServer.Options {
+    func server(tls: CertificateStore?, logger: Logger) throws -> QBLinkServer.Options {
         let wanted = ConnectionLimits(total: maxConnections, perClient: maxClientConnections, headSeconds: idleSeconds)
-        let limit = ConnectionLimits.descriptorLimit
-        let connections = wanted.fitted(toDescriptorLimit: limit)
+        let needed = maxConnections + ConnectionLimits.reservedDescriptors + ConnectionLimits.acceptMargin
+        let limit = ConnectionLimits.raiseDescriptorLimit(toAtLeast: needed)
+        guard let connections = wanted.fitted(toDescriptorLimit: limit) else {
+            throw CLIError(
+                "the open-file limit (\(limit)) leaves too few descriptors for connections; qblink needs at least \(8 + needed - maxConnections) (raise it with ulimit -n, or LimitNOFILE= in the systemd unit)")
+        }
         if connections.total < wanted.total {
             logger.warning(
                 "fewer connections than max-connections: the open-file limit leaves room for these",

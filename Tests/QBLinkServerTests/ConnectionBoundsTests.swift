@@ -97,3 +97,52 @@ import Testing
         withExtendedLifetime(flood) {}
     }
 }
+
+/// At the open-file limit: the server fits its connection bound under it, and a flood neither spins the accept
+/// loop nor keeps a Web Connector out.
+@Suite struct DescriptorLimitTests {
+    @Test func aFloodAtTheOpenFileLimitCostsLittleAndTheWebConnectorGetsIn() async throws {
+        let folder = try TemporaryDirectory()
+        defer { folder.remove() }
+        let path = folder.path("fd.sqlite")
+        let store = try Store(path: path)
+        try await store.addUser(name: "amazon", passwordHash: PasswordHasher.hash("correct horse", iterations: 1_000), companyFile: "")
+        // Too low a limit is refused at start, saying what to do.
+        let starved = ServerProcess(databasePath: path, descriptorLimit: 80)
+        do {
+            try starved.start()
+            starved.stop()
+            Issue.record("qblink serve started with 80 descriptors")
+        } catch let failure as ServerProcess.StartFailure {
+            #expect(failure.log.contains("the open-file limit (80) leaves too few descriptors for connections; qblink needs at least 88"), "\(failure.log)")
+        }
+        // At 120 descriptors, 40 connections: the rest wait in the kernel's backlog or are closed at once.
+        let server = ServerProcess(databasePath: path, descriptorLimit: 120)
+        try server.start()
+        defer { server.stop() }
+        #expect(server.log.contains("fewer connections than max-connections"), "\(server.log)")
+        let cpuBefore = try #require(Self.cpuSeconds(server.pid))
+        // 160 connections from eight addresses, held open, sending nothing: more than there are descriptors.
+        let port = server.port
+        let flood = try await ConnectionBoundsTests.blocking {
+            try (2...9).flatMap { address in try (0..<20).map { _ in try RawHTTPConnection(port: port, from: "127.0.0.\(address)") } }
+        }
+        try await Task.sleep(for: .seconds(3))
+        let cpu = try #require(Self.cpuSeconds(server.pid)) - cpuBefore
+        #expect(cpu < 1.0, "the server used \(cpu) s of CPU in 3 s of flood")
+        // The Web Connector, from its own address, still logs in and closes its session.
+        let client = WebConnectorClient(port: port)
+        #expect(try await client.serverVersion().hasPrefix("qblink"))
+        #expect(try await client.authenticate("amazon", "correct horse")[1] == "none")
+        #expect(server.isRunning)
+        withExtendedLifetime(flood) {}
+    }
+
+    /// User plus system CPU seconds of a process so far.
+    static func cpuSeconds(_ pid: Int32?) -> Double? {
+        guard let pid, let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}

@@ -13,13 +13,16 @@ public final class ServerProcess: @unchecked Sendable {
     private var process: Process?
     private let extraArguments: [String]
     private let environment: [String: String]
+    private let descriptorLimit: Int?
     private let lock = NSLock()
     private var captured = ""
 
     /// What the running server has written to standard error so far (its last megabyte).
     public var log: String { lock.withLock { captured } }
 
-    public init(databasePath: String, arguments: [String] = [], environment: [String: String] = [:]) {
+    /// `descriptorLimit`: the server runs with this open-file limit (`ulimit -n`).
+    public init(databasePath: String, arguments: [String] = [], environment: [String: String] = [:], descriptorLimit: Int? = nil) {
+        self.descriptorLimit = descriptorLimit
         self.databasePath = databasePath
         self.extraArguments = arguments
         self.environment = environment
@@ -48,8 +51,15 @@ public final class ServerProcess: @unchecked Sendable {
     public func start() throws {
         guard let executable = CLIRunner.executable else { throw StartFailure(log: "the qblink executable is not built") }
         let process = Process()
-        process.executableURL = executable
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", String(port), "--db", databasePath] + extraArguments
+        let serve = ["serve", "--host", "127.0.0.1", "--port", String(port), "--db", databasePath] + extraArguments
+        if let descriptorLimit {
+            // The shell sets the limit and becomes qblink (same process id).
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(descriptorLimit) && exec \"$0\" \"$@\"", executable.path] + serve
+        } else {
+            process.executableURL = executable
+            process.arguments = serve
+        }
         if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let err = Pipe()
         process.standardError = err
