@@ -37,7 +37,10 @@ final class Server: @unchecked Sendable {
             try run(binary, ["enqueue", "--qbxml", path, "--user", drainUser(n), "--db", db])
         }
         let port = try freePort()
-        let process = try launch(binary, ["serve", "--db", db, "--port", String(port), "--batch", String(batch), "--log-level", "error"])
+        let process = try launch(binary, [
+            // Every simulated Web Connector connects from 127.0.0.1: as many connections from one address as there are in all.
+            "serve", "--db", db, "--port", String(port), "--batch", String(batch), "--log-level", "error", "--max-client-connections", "512",
+        ])
         try waitForPort(port)
         return Server(process: process, port: port)
     }

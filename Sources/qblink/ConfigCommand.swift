@@ -18,6 +18,8 @@ struct ConfigCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp("Configuration file (default: $QBLINK_CONFIG, else \(ConfigFile.defaultPath) when it exists).", valueName: "file"))
         var config: String?
 
+        @Flag(help: "Print JSON: each setting with its value and where it came from.") var json = false
+
         func run() async throws {
             let environment = ProcessInfo.processInfo.environment
             let file = try ConfigFile.load(explicit: config, environment: environment)
@@ -26,6 +28,10 @@ struct ConfigCommand: AsyncParsableCommand {
             guard resolver.problems.isEmpty else {
                 let count = resolver.problems.count
                 throw CLIError(resolver.problems.joined(separator: "\n") + "\n\(count) problem\(count == 1 ? "" : "s"); qblink serve would not start.")
+            }
+            if json {
+                print(try JSONOutput.encode(resolver.resolved.map { ["key": $0.key, "value": $0.value, "from": $0.origin] }))
+                return
             }
             print(file.map { "\($0.path): no problems found." } ?? "No configuration file (\(ConfigFile.defaultPath) does not exist); defaults and QBLINK_* variables only.")
             var table = TextTable("SETTING", "VALUE", "FROM")

@@ -50,6 +50,9 @@ struct ConfigTests: CLISuite {
         #expect(rows.contains(["log-days", "7", file, "line", "3"]))
         #expect(rows.contains(["db", db, "QBLINK_DB"]))
         #expect(rows.contains(["port", "8080", "default"]))
+        let json = try CLIRunner.run(["config", "check", "--config", file, "--json"], database: db, environment: ["QBLINK_BATCH": "20"]).stdout
+        let settings = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: String]]
+        #expect(settings?.contains(["key": "batch", "value": "20", "from": "QBLINK_BATCH"]) == true)
     }
 
     @Test func serveRunsWithTheFlagOverTheVariableOverTheFile() async throws {
