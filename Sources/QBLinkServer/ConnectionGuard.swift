@@ -119,6 +119,13 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
             guard id != nil else { return }
             if isTooSlow(at: .now()) {
                 refused(Self.reason(phase))
+                if case .readingBody = phase {
+                    // The request began and no answer has: say why before closing (a client between requests
+                    // gets no answer it did not ask for).
+                    let timeout = HTTPResponse(status: .requestTimeout, headerFields: [.connection: "close", .contentLength: "0"])
+                    context.write(wrapOutboundOut(.head(timeout)), promise: nil)
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                }
                 context.close(promise: nil)
             } else {
                 scheduleCheck(context)

@@ -72,6 +72,11 @@ import Testing
         let metrics = try await Self.metrics(h)
         #expect(metrics.contains(#"qblink_refusals_total{reason="head_timeout"} "#))
         #expect(metrics.contains(#"qblink_refusals_total{reason="slow_body"} 8"#))
+        // A body cut short is answered 408 before the connection closes.
+        let slow = try RawHTTPConnection(port: port, from: "127.0.0.4")
+        try slow.sendRaw(Array(Self.slowBody.utf8))
+        let answer = try await Self.blocking { try slow.readRawUntilClosed() }
+        #expect(answer.hasPrefix("HTTP/1.1 408 Request Timeout"), "\(answer)")
     }
 
     @Test func aFloodOfConnectionsLeavesRoomForTheWebConnector() async throws {

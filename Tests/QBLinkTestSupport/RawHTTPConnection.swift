@@ -92,6 +92,18 @@ public final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
+    /// Everything the server sends until it closes the connection (or 20 s pass), as text.
+    public func readRawUntilClosed() throws -> String {
+        var out: [UInt8] = []
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { break }
+            out += scratch[..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Sends raw bytes as they are (for malformed-request tests).
     public func sendRaw(_ bytes: [UInt8]) throws {
         var offset = 0
