@@ -93,24 +93,13 @@ public enum SOAPCodec {
     /// Refuses a body with more than `maxMarkup` tags (`<`), or a tag longer than `maxTagBytes`: one pass over
     /// the bytes, before any parsing.
     static func checkShape(_ body: [UInt8]) throws(SOAPFault) {
-        var tags = 0
-        var i = 0
-        let n = body.count
-        while i < n {
-            guard body[i] == UInt8(ascii: "<") else {
-                i += 1
-                continue
-            }
-            tags += 1
-            guard tags <= maxMarkup else {
-                throw SOAPFault(.client, "the envelope has more than \(maxMarkup) tags; a Web Connector call has a few dozen (its qbXML travels as escaped text)")
-            }
-            var j = i + 1
-            while j < n && body[j] != UInt8(ascii: ">") && j - i <= maxTagBytes { j += 1 }
-            guard j - i <= maxTagBytes else {
-                throw SOAPFault(.client, "a tag in the envelope is longer than \(maxTagBytes) bytes; a Web Connector's are a few dozen")
-            }
-            i = j
+        switch body.withUnsafeBytes({ XMLReader.scanMarkup($0, maxTags: maxMarkup, maxTagBytes: maxTagBytes) }) {
+        case .tooManyTags?:
+            throw SOAPFault(.client, "the envelope has more than \(maxMarkup) tags; a Web Connector call has a few dozen (its qbXML travels as escaped text)")
+        case .tagTooLong?:
+            throw SOAPFault(.client, "a tag in the envelope is longer than \(maxTagBytes) bytes; a Web Connector's are a few dozen")
+        case nil:
+            return
         }
     }
 

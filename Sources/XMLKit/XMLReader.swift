@@ -96,8 +96,16 @@ public enum XMLReader {
         cxml_release_free_memory()
     }
 
-    /// Refuses a tag longer than `limit` bytes, before libxml2 sees it.
-    static func checkTags(_ buffer: UnsafeRawBufferPointer, limit: Int) throws(XMLParseError) {
+    /// What a scan of the markup found past its limits.
+    public enum MarkupExcess: Sendable, Equatable {
+        case tooManyTags
+        case tagTooLong
+    }
+
+    /// One pass over the bytes, before any parsing: the first excess of more than `maxTags` tags (each `<`) or of
+    /// a tag longer than `maxTagBytes` (from `<` to `>`), or nil.
+    public static func scanMarkup(_ buffer: UnsafeRawBufferPointer, maxTags: Int = .max, maxTagBytes: Int) -> MarkupExcess? {
+        var tags = 0
         var i = 0
         let n = buffer.count
         while i < n {
@@ -105,13 +113,14 @@ public enum XMLReader {
                 i += 1
                 continue
             }
+            tags += 1
+            guard tags <= maxTags else { return .tooManyTags }
             var j = i + 1
-            while j < n && buffer[j] != UInt8(ascii: ">") && j - i <= limit { j += 1 }
-            guard j - i <= limit else {
-                throw XMLParseError(kind: .overLimit, message: "a tag is longer than \(limit) bytes; nothing of the document was used")
-            }
+            while j < n && buffer[j] != UInt8(ascii: ">") && j - i <= maxTagBytes { j += 1 }
+            guard j - i <= maxTagBytes else { return .tagTooLong }
             i = j
         }
+        return nil
     }
 
     static func exceeded(_ state: cxml_state, _ limits: Limits) -> XMLParseError? {
@@ -135,7 +144,9 @@ public enum XMLReader {
         guard buffer.count <= Int(Int32.max), let base = buffer.baseAddress else {
             throw XMLParseError(kind: .malformed, message: "the document is too large")
         }
-        try checkTags(buffer, limit: limits.tagBytes)
+        if scanMarkup(buffer, maxTagBytes: limits.tagBytes) != nil {
+            throw XMLParseError(kind: .overLimit, message: "a tag is longer than \(limits.tagBytes) bytes; nothing of the document was used")
+        }
         guard let ctxt = xmlNewParserCtxt() else {
             throw XMLParseError(kind: .malformed, message: "the XML parser could not start")
         }
