@@ -103,8 +103,6 @@ final class ConnectionRegistry: Sendable {
         self.limits = limits
     }
 
-    var open: Int { state.withLock { $0.entries.count } }
-
     func admit(_ client: String, channel: any Channel) -> Admission {
         let (admission, evicted) = state.withLock { state -> (Admission, (any Channel)?) in
             guard state.byClient[client, default: 0] < limits.perClient else { return (.overClient, nil) }

@@ -36,6 +36,9 @@ public final class WebConnectorService: Sendable {
         exchangeLog = ExchangeLogWriter(store: store, logger: logger)
     }
 
+    /// Documents parsed on the parsing pool's own threads so far (those over 64 KB).
+    public var largeParses: Int { parsing.parses }
+
     /// Gives the memory a burst of large bodies freed back to the system (call when the last of them is answered).
     public func releaseFreeMemory() {
         parsing.releaseFreeMemory()

@@ -166,6 +166,7 @@ import XMLKit
         ]))
         #expect(reply.status == 500)
         #expect(reply.body.contains("too long"))
+        #expect(h.server.service.largeParses == 1, "the 10 MB envelope is parsed off the threads that serve calls")
         // Nothing of it was applied; the next session looks the request up and finds it.
         #expect(try await h.state(ids[0]) == .sent)
         _ = try await h.run()
