@@ -27,6 +27,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Pure layers: no I/O.
         .target(name: "QBModel"),
@@ -46,6 +47,17 @@ let package = Package(
 
         // SOAP 1.1 envelopes of the Web Connector methods, the WSDL and .qwc documents (pure).
         .target(name: "SOAP", dependencies: ["XMLKit"]),
+
+        // Amazon's Selling Partner API: listing and downloading settlement reports (AsyncHTTPClient), and decoding them.
+        .target(name: "Amazon", dependencies: [
+            "CZlib",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+
+        // Fetching settlement reports on a schedule and posting the ones that reconcile.
+        .target(name: "AmazonSync", dependencies: ["Amazon", "Store", "Posting", "Settlement", "QBModel"]),
 
         // The session service over the Store.
         .target(name: "WebConnector", dependencies: [
@@ -68,7 +80,7 @@ let package = Package(
         ]),
 
         .executableTarget(name: "qblink", dependencies: [
-            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "SOAP", "Store", "Settlement", "Posting", "SalesDocument",
+            "QBLinkServer", "WebConnector", "QBModel", "QBXML", "SOAP", "Store", "Settlement", "Posting", "SalesDocument", "Amazon", "AmazonSync",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,6 +91,7 @@ let package = Package(
         .target(name: "QBLinkTestSupport", dependencies: [
             "QBModel", "XMLKit", "QBXML", "SOAP", "Store", "WebConnector", "QBLinkServer", "Posting", "Settlement", "SalesDocument",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ], path: "Tests/QBLinkTestSupport"),
 
         // What qblink reads from outside, as fuzz targets (pure), and the executable libFuzzer runs them in.
@@ -109,7 +122,7 @@ let package = Package(
         .testTarget(name: "WebConnectorTests", dependencies: ["SOAP", "WebConnector", "QBXML", "Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["Store", "XMLKit", "QBLinkTestSupport"]),
         .testTarget(name: "QBLinkServerTests", dependencies: [
-            "QBLinkServer", "SOAP", "WebConnector", "QBModel", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Posting", "Settlement", "SalesDocument",
+            "QBLinkServer", "Amazon", "AmazonSync", "SOAP", "WebConnector", "QBModel", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Posting", "Settlement", "SalesDocument",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),

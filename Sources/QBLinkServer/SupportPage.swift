@@ -23,6 +23,9 @@ enum SupportPage {
             out += "<h2>\(XMLEscape.text(user.name))</h2>\n<p>"
             out += ItemState.allCases.compactMap { state in user.counts[state].map { "\($0) \(state.rawValue)" } }.joined(separator: ", ")
             out += user.counts.isEmpty ? "Nothing queued yet.</p>\n" : "</p>\n"
+            if user.heldSettlements > 0 {
+                out += "<p>\(user.heldSettlements) settlement(s) from Amazon held for review by the operator.</p>\n"
+            }
             if !user.sessions.isEmpty {
                 out += "<table><tr><th>session started</th><th>state</th><th>created</th><th>failed</th><th>in doubt</th></tr>\n"
                 for s in user.sessions {

@@ -174,6 +174,48 @@ enum Schema {
                 CREATE INDEX queue_state_updated ON queue(state, updated_at);
                 """)
         }
+        migrator.registerMigration("v9: Amazon accounts and fetched reports") { db in
+            // An Amazon seller account's app credentials (secrets: the database file must be readable by qblink's
+            // user only), and each settlement report fetched, kept as it came, with what became of it: fetched,
+            // held (with the reason), or enqueued. Reports outlive their account's removal.
+            try db.execute(sql: """
+                CREATE TABLE amazon_accounts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    region TEXT NOT NULL,
+                    client_id TEXT NOT NULL,
+                    client_secret TEXT NOT NULL,
+                    refresh_token TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    token_url TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE fetched_reports (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    account TEXT NOT NULL COLLATE NOCASE,
+                    report_id TEXT NOT NULL,
+                    document_id TEXT NOT NULL,
+                    settlement_id TEXT NOT NULL,
+                    period_start TEXT,
+                    period_end TEXT,
+                    marketplace TEXT,
+                    total_cents INTEGER,
+                    currency TEXT,
+                    created_time TEXT,
+                    fetched_at DATETIME NOT NULL,
+                    charset TEXT,
+                    compressed INTEGER NOT NULL DEFAULT 0,
+                    bytes BLOB NOT NULL,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    decided_at DATETIME,
+                    user_name TEXT,
+                    UNIQUE (account, report_id),
+                    UNIQUE (account, settlement_id)
+                );
+                CREATE INDEX fetched_reports_settlement ON fetched_reports(settlement_id);
+                """)
+        }
         return migrator
     }
 }

@@ -21,6 +21,9 @@ public struct UserActivity: Sendable, Equatable {
     public var counts: [ItemState: Int]
     public var sessions: [SessionLine]
     public var errors: [ErrorLine]
+    /// Settlements fetched from Amazon for this user and held for the operator (a count only: the reasons are
+    /// for `qblink settlement list`).
+    public var heldSettlements: Int = 0
 }
 
 extension Store {
@@ -40,12 +43,16 @@ extension Store {
                     SELECT updated_at, status_code, status_message FROM queue
                     WHERE user_id = \(user.userID) AND state = \(ItemState.failed) ORDER BY id DESC LIMIT \(errors)
                     """)
+                let held = try Int.fetchOne(db, literal: """
+                    SELECT COUNT(*) FROM fetched_reports WHERE user_name = \(user.name) AND state = \(FetchedState.held.rawValue)
+                    """) ?? 0
                 return UserActivity(
                     name: user.name, counts: counts,
                     sessions: recent.map {
                         .init(startedAt: $0.startedAt, state: $0.state, done: $0.doneCount, failed: $0.failedCount, inDoubt: $0.inDoubtCount)
                     },
-                    errors: failed.map { .init(at: $0["updated_at"], statusCode: $0["status_code"], message: $0["status_message"] ?? "") })
+                    errors: failed.map { .init(at: $0["updated_at"], statusCode: $0["status_code"], message: $0["status_message"] ?? "") },
+                    heldSettlements: held)
             }
         }
     }

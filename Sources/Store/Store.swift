@@ -99,6 +99,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case backupFailed(path: String, reason: String)
     /// A call on a session that ended (closed, expired or replaced) after the call looked it up.
     case sessionOver(id: Int64, state: SessionState)
+    case amazonAccountExists(String)
+    case noSuchAmazonAccount(String)
 
     public var description: String {
         switch self {
@@ -138,6 +140,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "the backup to \(path) failed: \(reason); nothing was written there"
         case .sessionOver(let id, let state):
             return "session \(id) is over (\(state.rawValue)); the Web Connector starts a new one with Update Selected"
+        case .amazonAccountExists(let name):
+            return "an Amazon account named '\(name)' is already connected (qblink amazon remove \(name) first to connect it anew)"
+        case .noSuchAmazonAccount(let name):
+            return "no Amazon account named '\(name)' is connected (see 'qblink amazon list')"
         case .userBusy(let wait):
             return "another Web Connector is syncing this user; try again in \(Int(wait.rounded(.up))) s"
         case .withdrawn(let item):

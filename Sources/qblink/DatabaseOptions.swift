@@ -22,6 +22,14 @@ struct DatabaseOptions: ParsableArguments {
         try Self.open(path())
     }
 
+    /// The database, refused when it holds Amazon secrets that other users of the machine could read.
+    func openPrivate() async throws -> Store {
+        let path = try path()
+        let store = try Self.open(path)
+        try await SecretFiles.check(path, store: store)
+        return store
+    }
+
     static func open(_ path: String) throws -> Store {
         do {
             return try Store(path: path)

@@ -87,6 +87,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A connection that has not sent a whole request head within this long of opening or of its last answer is closed; a body must keep arriving at 16 KB/s after the same grace (default \(D.idleSeconds)).", valueName: "seconds"))
     var idleSeconds: Int?
 
+    @Option(help: ArgumentHelp("Fetch these Amazon accounts' settlements and post each with this qblink user: ACCOUNT=USER[, ACCOUNT=USER …].", valueName: "list"))
+    var amazonFetch: String?
+
+    @Option(help: ArgumentHelp("With amazon-fetch: fetch every this many hours (default \(D.amazonEveryHours)); the first run starts with the server.", valueName: "hours"))
+    var amazonEveryHours: Double?
+
+    @Option(help: ArgumentHelp("With amazon-fetch: the settlement mapping file (JSON, as settlement --config takes; default: the standard mapping).", valueName: "file"))
+    var amazonMapping: String?
+
     func validate() throws {
         _ = try ServeSettings.resolve(self)
     }
@@ -96,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         let level = settings.logLevel
         LoggingSystem.bootstrap { LogfmtHandler(label: $0, level: level) }
         let store = try DatabaseOptions.open(settings.db)
+        try await SecretFiles.check(settings.db, store: store)
         let service = WebConnectorService(
             store: store, configuration: settings.webConnector, logger: Logger(label: "qblink.webconnector"))
         let logger = Logger(label: "qblink")
@@ -112,6 +122,10 @@ struct Serve: AsyncParsableCommand {
         // Housekeeping (pruning the exchange log) runs beside the server, never inside a call.
         let maintenance = Task { await service.runMaintenance() }
         defer { maintenance.cancel() }
+        let fetching = try settings.amazonSchedule(store: store).map { schedule in
+            Task { await schedule.run(every: settings.amazonEveryHours, logger: Logger(label: "qblink.amazon")) }
+        }
+        defer { fetching?.cancel() }
         // SIGTERM or SIGINT: stop accepting, let the calls in flight finish (within --shutdown-seconds), exit 0.
         var lifecycle = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         lifecycle.maximumGracefulShutdownDuration = .seconds(settings.shutdownSeconds)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import AmazonSync
 import Logging
 import QBLinkServer
 import WebConnector
@@ -28,6 +29,7 @@ struct ServeSettings {
         static let maxConnections = 512
         static let maxClientConnections = 32
         static let idleSeconds = 30
+        static let amazonEveryHours = 6.0
     }
 
     var db: String
@@ -54,6 +56,9 @@ struct ServeSettings {
     var maxConnections: Int
     var maxClientConnections: Int
     var idleSeconds: Int
+    var amazonFetch: String?
+    var amazonEveryHours: Double
+    var amazonMapping: String?
 
     /// Resolves every setting (`flags` nil: as if none were given); `resolver.problems` says what is wrong (nothing is thrown here).
     init(_ flags: Serve?, _ r: inout SettingsResolver) {
@@ -82,6 +87,9 @@ struct ServeSettings {
         maxConnections = r.value("max-connections", flag: flags?.maxConnections, default: D.maxConnections)
         maxClientConnections = r.value("max-client-connections", flag: flags?.maxClientConnections, default: D.maxClientConnections)
         idleSeconds = r.value("idle-seconds", flag: flags?.idleSeconds, default: D.idleSeconds)
+        amazonFetch = r.optional("amazon-fetch", flag: flags?.amazonFetch)
+        amazonEveryHours = r.value("amazon-every-hours", flag: flags?.amazonEveryHours, default: D.amazonEveryHours)
+        amazonMapping = r.optional("amazon-mapping", flag: flags?.amazonMapping)
         check(&r)
         r.checkUnknownKeys()
     }
@@ -106,6 +114,13 @@ struct ServeSettings {
             maxClientConnections >= 1 && maxClientConnections <= maxConnections, "max-client-connections",
             "must be between 1 and max-connections (\(maxConnections))")
         r.require(idleSeconds >= 5 && idleSeconds <= 3600, "idle-seconds", "must be between 5 and 3600")
+        if let amazonFetch {
+            r.require(ScheduledPosting.Assignment.parse(amazonFetch) != nil, "amazon-fetch", "'\(amazonFetch)' is not ACCOUNT=USER[, ACCOUNT=USER …]")
+        }
+        r.require(amazonEveryHours >= 0.0002 && amazonEveryHours <= 24 * 7, "amazon-every-hours", "must be between 0.0002 and 168")
+        if let amazonMapping {
+            r.require(FileManager.default.isReadableFile(atPath: amazonMapping), "amazon-mapping", "'\(amazonMapping)' is not a readable file")
+        }
         r.require((tlsCert == nil) == (tlsKey == nil), tlsCert == nil ? "tls-key" : "tls-cert", "needs tls-cert and tls-key together")
         if let publicURL {
             let url = URL(string: publicURL)

@@ -8,16 +8,17 @@ import Store
 struct SettlementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "settlement", abstract: "Turn Amazon settlement reports into summary sales receipts and credit memos.",
-        subcommands: [Preview.self, EnqueueSettlement.self, List.self, Undo.self, Mapping.self])
+        subcommands: [Preview.self, EnqueueSettlement.self, List.self, Undo.self, Mapping.self, Fetch.self])
 
     struct Preview: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show what a settlement will post, with the reconciliation to the deposit. Changes nothing.")
+        @OptionGroup var database: DatabaseOptions
         @OptionGroup var input: SettlementInput
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let summaries = try input.summaries()
+            let summaries = try await input.summaries(database).summaries
             if json {
                 print(try JSONOutput.encode(summaries.map(SummaryJSON.init)))
                 return
@@ -36,7 +37,7 @@ struct SettlementCommand: AsyncParsableCommand {
         var replace = false
 
         func run() async throws {
-            let summaries = try input.summaries()
+            let (summaries, fetched) = try await input.summaries(database)
             let mapping = try input.mapping()
             let store = try database.open()
             // Each report is its own settlement; a folder goes in as a whole or not at all.
@@ -51,6 +52,9 @@ struct SettlementCommand: AsyncParsableCommand {
                 if !summary.unmapped.isEmpty {
                     print("  Warning: \(summary.unmapped.count) kind(s) of amount are unmapped and post to '\(mapping.unmappedItem)' (see settlement preview).")
                 }
+            }
+            if let fetched, let id = fetched.id {
+                try await store.decideFetchedReport(id: id, state: .enqueued, reason: nil, userName: user)
             }
             print("They go to QuickBooks at the next Update Selected; follow them with 'qblink settlement list --user \(user)'.")
         }

@@ -1,12 +1,15 @@
 import ArgumentParser
 import Foundation
+import Amazon
+import AmazonSync
 import Posting
 import QBModel
 import Settlement
+import Store
 
 /// Options shared by `settlement preview` and `settlement enqueue`: which reports, which mapping.
 struct SettlementInput: ParsableArguments {
-    @Argument(help: "A settlement report, or a folder of them (with --from and --to).")
+    @Argument(help: "A settlement report, a folder of them (with --from and --to), or the id of a settlement fetched from Amazon.")
     var path: String
 
     @Option(help: ArgumentHelp("A mapping file (JSON; see Resources/settlement-mapping.json).", valueName: "file"))
@@ -39,6 +42,26 @@ struct SettlementInput: ParsableArguments {
         }
         if let group { mapping.group = group }
         return mapping
+    }
+
+    /// The fetched report `path` names, when it is no file but the id of a settlement fetched from Amazon.
+    func fetched(_ database: DatabaseOptions) async throws -> FetchedReport? {
+        guard !FileManager.default.fileExists(atPath: path), path.allSatisfy(\.isNumber) || path.hasPrefix("report-") else { return nil }
+        let store = try database.open()
+        guard let report = try await store.fetchedReport(settlementID: path) else {
+            throw CLIError("\(path): no such file, and no settlement with that id was fetched from Amazon (see qblink settlement list)")
+        }
+        return report
+    }
+
+    /// The summaries of the chosen reports, or of the fetched settlement `path` names.
+    func summaries(_ database: DatabaseOptions) async throws -> (summaries: [SettlementSummary], fetched: FetchedReport?) {
+        guard let report = try await fetched(database) else { return (try summaries(), nil) }
+        do {
+            return ([try ScheduledPosting.summary(report, mapping: try mapping()).posted(as: postAs)], report)
+        } catch let error as SPAPIError {
+            throw CLIError("settlement \(path) (fetched from Amazon): \(error.description)")
+        }
     }
 
     /// Reads and summarises every chosen report; refuses them all when one cannot be read or reconciled.

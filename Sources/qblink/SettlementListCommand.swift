@@ -16,15 +16,23 @@ extension SettlementCommand {
         func run() async throws {
             let store = try database.open()
             let settlements = try await readable { try await store.settlements(userName: user) }
+            // Fetched reports not enqueued (yet): waiting, or held with the reason.
+            let fetched = try await store.fetchedReports().filter { $0.state != .enqueued && (user == nil || $0.userName?.lowercased() == user?.lowercased()) }
             if json {
-                print(try JSONOutput.encode(settlements.map(SettlementJSON.init)))
+                print(try JSONOutput.encode(settlements.map(ListedSettlementJSON.enqueued) + fetched.map(ListedSettlementJSON.fetched)))
                 return
             }
-            if settlements.isEmpty {
-                print("No settlement enqueued\(user.map { " for \($0)" } ?? "") yet.")
+            if settlements.isEmpty && fetched.isEmpty {
+                print("No settlement enqueued\(user.map { " for \($0)" } ?? "") yet, and none fetched from Amazon.")
                 return
             }
             var table = TextTable("SETTLEMENT", "USER", "PERIOD", "PAYOUT", "POSTED AS", "STATE")
+            for f in fetched {
+                let state = f.reason.map { "\(f.state.rawValue): \($0)".clipped(70) } ?? "\(f.state.rawValue) from Amazon (\(f.account))"
+                table.add(
+                    f.settlementID, f.userName ?? "-", "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")",
+                    f.totalCents.map { "\(Cents.format($0)) \(f.currency ?? "")" } ?? "?", "-", state.escapingControlCharacters)
+            }
             for s in settlements {
                 let r = s.record
                 let state = s.reason.map { "\(s.state.rawValue): \($0)".clipped(70) } ?? s.state.rawValue
@@ -66,6 +74,50 @@ extension SettlementCommand {
             }
             print("They go at the next Update Selected; when 'qblink settlement list' shows it undone, it can be enqueued again.")
         }
+    }
+}
+
+/// One line of `settlement list --json`: a settlement enqueued, or a fetched report not enqueued.
+enum ListedSettlementJSON: Encodable {
+    case enqueued(SettlementStatus)
+    case fetched(FetchedReport)
+
+    func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .enqueued(let status): try SettlementJSON(status).encode(to: encoder)
+        case .fetched(let report): try FetchedJSON(report).encode(to: encoder)
+        }
+    }
+}
+
+/// A fetched report not enqueued, as `settlement list --json` prints it.
+struct FetchedJSON: Encodable {
+    var settlementID: String
+    var user: String?
+    var source: String
+    var period: String
+    var payout: String?
+    var currency: String?
+    var state: String
+    var reason: String?
+    var account: String
+    var reportID: String
+    var marketplace: String?
+    var fetchedAt: Date
+
+    init(_ f: FetchedReport) {
+        settlementID = f.settlementID
+        user = f.userName
+        source = "Amazon report \(f.reportID) (\(f.account))"
+        period = "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"
+        payout = f.totalCents.map(Cents.format)
+        currency = f.currency
+        state = f.state.rawValue
+        reason = f.reason
+        account = f.account
+        reportID = f.reportID
+        marketplace = f.marketplace
+        fetchedAt = f.fetchedAt
     }
 }
 
