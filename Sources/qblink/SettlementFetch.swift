@@ -22,8 +22,13 @@ extension SettlementCommand {
 
         func run() async throws {
             let store = try await database.openPrivate()
-            let fetcher = SettlementFetcher(store: store)
             let progress = TerminalProgress("fetching")
+            // Amazon's rate limits can ask for long waits (getReports: a call every 45 s): say so while waiting.
+            let policy = SPAPIClient.Policy(sleep: { duration in
+                progress.show("waiting \(duration.components.seconds) s for Amazon (rate limit or retry)")
+                try await Task.sleep(for: duration)
+            })
+            let fetcher = SettlementFetcher(store: store, policy: policy)
             let result: (outcomes: [FetchOutcome], events: [String])
             do {
                 result = try await fetcher.fetch(
