@@ -65,9 +65,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // The web console: server-rendered pages over the Store, behind its own sign-in.
+        .target(name: "Console", dependencies: [
+            "COpenSSL", "Store", "WebConnector", "SOAP", "QBXML", "XMLKit",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
+
         // HTTP wiring only.
         .target(name: "QBLinkServer", dependencies: [
-            "SOAP", "Store", "WebConnector",
+            "SOAP", "Store", "WebConnector", "Console",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -6,4 +6,5 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/opensslv.h>
+#include <openssl/sha.h>
 #endif

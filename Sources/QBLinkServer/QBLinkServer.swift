@@ -4,6 +4,7 @@ import HummingbirdTLS
 import HTTPTypes
 import Logging
 import NIOCore
+import Console
 import SOAP
 import WebConnector
 
@@ -82,6 +83,7 @@ public struct QBLinkServer: Sendable {
             return response
         }
         addPages(to: router)
+        Console(store: service.store, service: service, secure: options.tls != nil).addRoutes(to: router) { $0.clientAddress ?? "unknown" }
         return router
     }
 

@@ -216,6 +216,34 @@ enum Schema {
                 CREATE INDEX fetched_reports_settlement ON fetched_reports(settlement_id);
                 """)
         }
+        migrator.registerMigration("v10: the web console") { db in
+            // Console accounts (apart from Web Connector users), their sessions (only a hash of each cookie's
+            // token is stored, with the session's CSRF token and expiry), and every action taken from the console.
+            try db.execute(sql: """
+                CREATE TABLE console_users (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    password_hash TEXT NOT NULL,
+                    created_at DATETIME NOT NULL
+                );
+                CREATE TABLE console_sessions (
+                    token_hash TEXT PRIMARY KEY,
+                    user_name TEXT NOT NULL,
+                    csrf TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL
+                );
+                CREATE INDEX console_sessions_expiry ON console_sessions(expires_at);
+                CREATE TABLE console_actions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at DATETIME NOT NULL,
+                    user_name TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    detail TEXT
+                );
+                """)
+        }
         return migrator
     }
 }

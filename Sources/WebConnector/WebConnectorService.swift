@@ -36,6 +36,13 @@ public final class WebConnectorService: Sendable {
         exchangeLog = ExchangeLogWriter(store: store, logger: logger)
     }
 
+    /// Checks a password against a slow hash on the service's hashing pool (shared with authenticate, so the
+    /// slow checks running at once stay bounded in total); nil when the pool is full. A nil `hash` checks the
+    /// decoy, so an unknown name costs what a known one does, and never matches.
+    public func verifyPassword(_ password: String, against hash: String?) async -> Bool? {
+        await hashing.verify(password, against: hash)
+    }
+
     /// Documents parsed on the parsing pool's own threads so far (those over 64 KB).
     public var largeParses: Int { parsing.parses }
 

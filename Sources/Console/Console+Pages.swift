@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import QBXML
+import SOAP
+import Store
+import XMLKit
+
+extension Console {
+    /// Every settlement known: enqueued (from the CLI or the schedule) and fetched from Amazon but not enqueued
+    /// (waiting, or held with the reason).
+    func settlementsPage(_ session: ConsoleSession) async throws -> Response {
+        let settlements = try await store.settlements()
+        let fetched = try await store.fetchedReports().filter { $0.state != .enqueued }
+        var rows: [[Markup]] = fetched.map { f in
+            [
+                Markup(text: f.settlementID), Markup(text: f.userName ?? "—"), Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
+                Markup(text: f.marketplace ?? ""), Markup(text: f.totalCents.map { "\(Money.format($0)) \(f.currency ?? "")" } ?? "?"),
+                Markup.el("span", [("class", f.state.rawValue)], text: f.state.rawValue + (f.reason.map { ": \($0)" } ?? " from Amazon (\(f.account))")),
+            ]
+        }
+        rows += settlements.map { s in
+            let r = s.record
+            return [
+                Markup(text: r.settlementID), Markup(text: s.userName), Markup(text: r.period ?? ""), Markup(text: r.source ?? ""),
+                Markup(text: "\(Money.format(r.totalCents)) \(r.currency ?? "")"),
+                Markup.el("span", [("class", s.state.rawValue)], text: s.state.rawValue + (s.reason.map { ": \($0)" } ?? "")),
+            ]
+        }
+        let body = rows.isEmpty
+            ? Markup.el("p", text: "No settlement yet: fetch them from Amazon (qblink settlement fetch) or enqueue a report.")
+            : Markup.table(["Settlement", "User", "Period", "From", "Payout", "State"], rows)
+        return Self.html(ConsolePage.render(title: "Settlements", session: session, body: body))
+    }
+
+    /// Per Web Connector user, the last sessions with their outcome.
+    func syncsPage(_ session: ConsoleSession) async throws -> Response {
+        var parts: [Markup] = []
+        for user in try await store.users() {
+            parts.append(Markup.el("h2", text: user.name))
+            let sessions = try await store.sessions(userName: user.name, limit: 10)
+            if sessions.isEmpty {
+                parts.append(Markup.el("p", text: "No session yet."))
+                continue
+            }
+            parts.append(Markup.table(["Session", "Started", "State", "Calls", "Done", "Failed", "In doubt", "Last error"], sessions.map { info in
+                let s = info.session
+                return [
+                    Markup.el("a", [("href", "/console/sessions/\(s.sessionID)")], text: String(s.sessionID)), Markup(text: ConsolePage.date(s.startedAt)),
+                    Markup(text: s.state.rawValue), Markup(text: String(info.calls)), Markup(text: String(s.doneCount)),
+                    Markup.el("span", [("class", s.failedCount > 0 ? "failed" : "")], text: String(s.failedCount)),
+                    Markup.el("span", [("class", s.inDoubtCount > 0 ? "in-doubt" : "")], text: String(s.inDoubtCount)), Markup(text: s.lastError ?? ""),
+                ]
+            }))
+        }
+        if parts.isEmpty { parts.append(Markup.el("p", text: "No Web Connector user yet (qblink user add NAME).")) }
+        return Self.html(ConsolePage.render(title: "Syncs", session: session, body: Markup.join(parts)))
+    }
+
+    /// One session's calls, with the qbXML sent and received laid out and escaped, and what went wrong.
+    func sessionPage(_ session: ConsoleSession, id: Int64) async throws -> Response {
+        guard let info = try? await store.session(id: id) else {
+            return Self.html(ConsolePage.render(title: "No such session", session: session, body: Markup.el("p", text: "There is no session \(id).")), status: .notFound)
+        }
+        let s = info.session
+        var parts: [Markup] = [
+            Markup.el("p", text: "\(info.userName): \(s.state.rawValue), started \(ConsolePage.date(s.startedAt)); done \(s.doneCount), failed \(s.failedCount), in doubt \(s.inDoubtCount)."),
+        ]
+        if let error = s.lastError { parts.append(Markup.el("p", [("class", "warn")], text: error)) }
+        for (n, call) in try await store.exchanges(sessionID: id).enumerated() {
+            parts.append(Markup.el("h2", text: "\(n + 1). \(call.method) → HTTP \(call.httpStatus), \(String(format: "%.1f", call.durationMS)) ms"))
+            let parameters = SOAPCodec.loggedParameters(call.requestBody) ?? [:]
+            let result = SOAPCodec.loggedResult(call.responseBody) ?? ""
+            if call.method == "sendRequestXML", !result.isEmpty { parts += [Markup.el("h3", text: "qbXML sent"), Markup.el("pre", text: Self.pretty(result))] }
+            if let hresult = parameters["hresult"], !hresult.isEmpty {
+                parts.append(Markup.el("p", [("class", "warn")], text: QuickBooksAdvice.rejection(hresult: hresult, message: parameters["message"])))
+            }
+            if let response = parameters["response"], !response.isEmpty {
+                parts += [Markup.el("h3", text: "qbXML received"), Markup.el("pre", text: Self.pretty(response))]
+            }
+            if call.method != "sendRequestXML" { parts.append(Markup.el("p", text: "Returned: \(result)")) }
+        }
+        let wrong = try await store.items(sessionID: id).filter { $0.item.state == .failed }
+        if !wrong.isEmpty {
+            parts.append(Markup.el("h2", text: "What went wrong"))
+            for listed in wrong {
+                let item = listed.item
+                parts.append(Markup.el("p", [("class", "failed")], text: "#\(item.id ?? 0) \(item.label ?? item.type): "
+                    + QuickBooksAdvice.refusal(code: item.statusCode, message: item.statusMessage, retry: "Retry on the Queue page")))
+            }
+        }
+        return Self.html(ConsolePage.render(title: "Session \(id)", session: session, body: Markup.join(parts)))
+    }
+
+    static func pretty(_ xml: String) -> String { XMLReader.prettyPrinted(xml) ?? xml }
+
+    /// The audit trail: every action taken from the console.
+    func actionsPage(_ session: ConsoleSession) async throws -> Response {
+        let actions = try await store.consoleActions(limit: 200)
+        let body = actions.isEmpty
+            ? Markup.el("p", text: "Nothing done from the console yet.")
+            : Markup.table(["When", "Who", "What", "To", "Detail"], actions.map {
+                [Markup(text: ConsolePage.date($0.at)), Markup(text: $0.userName), Markup(text: $0.action), Markup(text: $0.target), Markup(text: $0.detail ?? "")]
+            })
+        return Self.html(ConsolePage.render(title: "Actions", session: session, body: body))
+    }
+}
+
+/// Money as the books write it: cents to `1,234.56`.
+enum Money {
+    static func format(_ cents: Int) -> String {
+        let sign = cents < 0 ? "-" : ""
+        let a = abs(cents)
+        var whole = String(a / 100)
+        var grouped = ""
+        while whole.count > 3 {
+            grouped = "," + whole.suffix(3) + grouped
+            whole.removeLast(3)
+        }
+        return sign + whole + grouped + "." + String(format: "%02d", a % 100)
+    }
+}
