@@ -67,7 +67,7 @@ let package = Package(
 
         // The web console: server-rendered pages over the Store, behind its own sign-in.
         .target(name: "Console", dependencies: [
-            "COpenSSL", "Store", "WebConnector", "SOAP", "QBXML", "XMLKit",
+            "COpenSSL", "Store", "WebConnector", "SOAP", "QBXML", "XMLKit", "QBModel", "Settlement", "Posting", "Amazon", "AmazonSync",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),

@@ -13,7 +13,7 @@ extension Console {
         let fetched = try await store.fetchedReports().filter { $0.state != .enqueued }
         var rows: [[Markup]] = fetched.map { f in
             [
-                Markup(text: f.settlementID), Markup(text: f.userName ?? "—"), Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
+                Markup.el("a", [("href", "/console/settlements/\(f.settlementID)")], text: f.settlementID), Markup(text: f.userName ?? "—"), Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
                 Markup(text: f.marketplace ?? ""), Markup(text: f.totalCents.map { "\(Money.format($0)) \(f.currency ?? "")" } ?? "?"),
                 Markup.el("span", [("class", f.state.rawValue)], text: f.state.rawValue + (f.reason.map { ": \($0)" } ?? " from Amazon (\(f.account))")),
             ]
@@ -21,7 +21,7 @@ extension Console {
         rows += settlements.map { s in
             let r = s.record
             return [
-                Markup(text: r.settlementID), Markup(text: s.userName), Markup(text: r.period ?? ""), Markup(text: r.source ?? ""),
+                Markup.el("a", [("href", "/console/settlements/\(r.settlementID)")], text: r.settlementID), Markup(text: s.userName), Markup(text: r.period ?? ""), Markup(text: r.source ?? ""),
                 Markup(text: "\(Money.format(r.totalCents)) \(r.currency ?? "")"),
                 Markup.el("span", [("class", s.state.rawValue)], text: s.state.rawValue + (s.reason.map { ": \($0)" } ?? "")),
             ]

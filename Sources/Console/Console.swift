@@ -74,6 +74,24 @@ public struct Console: Sendable {
             let action = context.parameters.get("action") ?? ""
             return try await console.withSession(request, posting: true) { s, _ in try await console.act(s, item: id, action: action) }
         }
+        router.get("console/settlements/:id") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await console.withSession(request) { s, _ in try await console.settlementPage(s, id: id, query: request.uri.queryParameters) }
+        }
+        router.get("console/settlements/:id/report") { request, context in
+            let id = context.parameters.get("id") ?? ""
+            return try await console.withSession(request) { _, _ in try await console.reportFile(id: id) }
+        }
+        router.post("console/settlements/:id/:action") { request, context in
+            let id = context.parameters.get("id") ?? "", action = context.parameters.get("action") ?? ""
+            return try await console.withForm(request) { s, fields in
+                switch action {
+                case "enqueue": return try await console.enqueueSettlement(s, id: id, fields: fields)
+                case "undo": return try await console.undoSettlement(s, id: id, user: fields["user"] ?? "")
+                default: return Response(status: .notFound)
+                }
+            }
+        }
         router.get("console/actions") { request, _ in try await console.withSession(request) { s, _ in try await console.actionsPage(s) } }
     }
 
@@ -89,6 +107,14 @@ public struct Console: Sendable {
             guard ConsoleAuth.same(fields["csrf"] ?? "", session.csrf) else { return Self.forbidden }
         }
         return try await body(session, hash)
+    }
+
+    /// Runs `body` with the fields of a signed-in POST that carries the session's CSRF token.
+    func withForm(_ request: Request, _ body: (ConsoleSession, [String: String]) async throws -> Response) async throws -> Response {
+        guard let (session, _) = await auth.session(request) else { return Self.forbidden }
+        let fields = try await Self.form(request)
+        guard ConsoleAuth.same(fields["csrf"] ?? "", session.csrf) else { return Self.forbidden }
+        return try await body(session, fields)
     }
 
     func record(_ session: ConsoleSession, _ action: String, _ target: String, _ detail: String? = nil) async throws {

@@ -131,3 +131,40 @@ import Testing
         #expect(audit.body.contains("queue item \(ids[0])") && audit.body.contains("retry"))
     }
 }
+
+extension ConsoleTests {
+    @Test func aSettlementIsPreviewedEnqueuedDownloadedAndUndoneFromItsPage() async throws {
+        let h = try await Self.harness()
+        defer { h.finish() }
+        let bytes = Array(SettlementSessionTests.report().v2().utf8)
+        try await h.store.keepFetchedReport(FetchedReport(
+            account: "shop", reportID: "r-1", documentID: "d-1", settlementID: "21871512981", periodStart: "2024-10-23", periodEnd: "2024-11-06",
+            marketplace: "Amazon.com", totalCents: 0, currency: "USD", createdTime: nil, fetchedAt: Date(), charset: nil, compressed: false, bytes: bytes))
+        let browser = Browser(port: h.server.port)
+        _ = try await browser.signIn("keeper", "ledger lines")
+        #expect(try await browser.request("GET", "/console").body.contains(#"href="/console/settlements/21871512981""#))
+        let page = try await browser.request("GET", "/console/settlements/21871512981?as=invoice&group=month")
+        #expect(page.status == 200)
+        #expect(page.body.contains("✓ reconciles to the cent, in the books") && page.body.contains("The books: what each account will show"))
+        #expect(page.body.contains("Invoice") && page.body.contains(#"<option value="invoice" selected="">"#))
+        #expect(page.body.utf8.count < 100 << 10)
+        let original = try await browser.request("GET", "/console/settlements/21871512981/report")
+        #expect(original.body == String(decoding: bytes, as: UTF8.self) && original.header("Content-Disposition")?.contains("attachment") == true)
+        // Enqueued as previewed, for the user chosen: the queue holds it as the CLI would have queued it.
+        let token = try #require(Browser.csrf(page.body))
+        #expect(try await browser.request("POST", "/console/settlements/21871512981/enqueue", form: [("as", "invoice"), ("group", "month"), ("user", "amazon")]).status == 403)
+        let enqueued = try await browser.request("POST", "/console/settlements/21871512981/enqueue", form: [("csrf", token), ("as", "invoice"), ("group", "month"), ("user", "amazon")])
+        #expect(enqueued.status == 303, "\(enqueued.body)")
+        let settlements = try await h.store.settlements(userName: "amazon")
+        #expect(settlements.map(\.record.settlementID) == ["21871512981"] && settlements.first?.record.mode == .invoices && settlements.first?.record.groupMode == "month")
+        #expect(try await h.store.fetchedReport(settlementID: "21871512981")?.state == .enqueued)
+        // Twice is refused, saying why.
+        let again = try await browser.request("POST", "/console/settlements/21871512981/enqueue", form: [("csrf", token), ("user", "amazon")])
+        #expect(again.status == 409 && again.body.contains("already enqueued"))
+        // Undone: never sent, so its transactions are simply cancelled.
+        let undone = try await browser.request("POST", "/console/settlements/21871512981/undo", form: [("csrf", token), ("user", "amazon")])
+        #expect(undone.status == 303)
+        #expect(try await h.store.settlements(userName: "amazon").first?.state == .undone)
+        #expect(try await h.store.consoleActions().prefix(3).map(\.action) == ["undo", "enqueue refused", "enqueue"])
+    }
+}
