@@ -15,7 +15,7 @@ extension Console {
             [
                 Markup.el("a", [("href", "/console/settlements/\(f.settlementID)")], text: f.settlementID), Markup(text: f.userName ?? "—"), Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
                 Markup(text: f.marketplace ?? ""), Markup(text: f.totalCents.map { "\(Money.format($0)) \(f.currency ?? "")" } ?? "?"),
-                Markup.el("span", [("class", f.state.rawValue)], text: f.state.rawValue + (f.reason.map { ": \($0)" } ?? " from Amazon (\(f.account))")),
+                Markup.el("span", [("class", f.state.rawValue)], text: f.state.rawValue + (f.reason.map { ": \($0)" } ?? (f.account == "upload" ? ": uploaded, not enqueued" : " from Amazon (\(f.account))"))),
             ]
         }
         rows += settlements.map { s in

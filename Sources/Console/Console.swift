@@ -92,6 +92,8 @@ public struct Console: Sendable {
                 }
             }
         }
+        router.get("console/upload") { request, _ in try await console.withSession(request) { s, _ in console.uploadPage(s) } }
+        router.post("console/upload") { request, _ in try await console.upload(request) }
         router.get("console/actions") { request, _ in try await console.withSession(request) { s, _ in try await console.actionsPage(s) } }
     }
 

@@ -22,7 +22,7 @@ enum ConsolePage {
         var nav: [Markup] = [Markup.el("strong", text: "qblink")]
         if let session {
             nav += [
-                Markup.el("a", [("href", "/console")], text: "Settlements"), Markup.el("a", [("href", "/console/syncs")], text: "Syncs"),
+                Markup.el("a", [("href", "/console")], text: "Settlements"), Markup.el("a", [("href", "/console/upload")], text: "Upload"), Markup.el("a", [("href", "/console/syncs")], text: "Syncs"),
                 Markup.el("a", [("href", "/console/queue")], text: "Queue"), Markup.el("a", [("href", "/console/actions")], text: "Actions"),
                 Markup.el("form", [("class", "inline"), ("method", "post"), ("action", "/console/sign-out")], [
                     csrfField(session.csrf), Markup.el("button", [("type", "submit")], text: "Sign out \(session.userName)"),

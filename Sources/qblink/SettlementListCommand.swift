@@ -28,7 +28,7 @@ extension SettlementCommand {
             }
             var table = TextTable("SETTLEMENT", "USER", "PERIOD", "PAYOUT", "POSTED AS", "STATE")
             for f in fetched {
-                let state = f.reason.map { "\(f.state.rawValue): \($0)".clipped(70) } ?? "\(f.state.rawValue) from Amazon (\(f.account))"
+                let state = f.reason.map { "\(f.state.rawValue): \($0)".clipped(70) } ?? (f.account == "upload" ? "\(f.state.rawValue): uploaded in the console" : "\(f.state.rawValue) from Amazon (\(f.account))")
                 table.add(
                     f.settlementID, f.userName ?? "-", "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")",
                     f.totalCents.map { "\(Cents.format($0)) \(f.currency ?? "")" } ?? "?", "-", state.escapingControlCharacters)

@@ -168,3 +168,35 @@ extension ConsoleTests {
         #expect(try await h.store.consoleActions().prefix(3).map(\.action) == ["undo", "enqueue refused", "enqueue"])
     }
 }
+
+extension ConsoleTests {
+    @Test func anUploadedReportIsPreviewedBeforeAnythingIsQueued() async throws {
+        let h = try await Self.harness()
+        defer { h.finish() }
+        let browser = Browser(port: h.server.port)
+        _ = try await browser.signIn("keeper", "ledger lines")
+        let form = try await browser.request("GET", "/console/upload")
+        let token = try #require(Browser.csrf(form.body))
+        func upload(_ report: String, csrf: String) async throws -> RawHTTPConnection.Reply {
+            let boundary = "----qblinktest"
+            let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n"
+                + "--\(boundary)\r\nContent-Disposition: form-data; name=\"report\"; filename=\"report.txt\"\r\nContent-Type: text/plain\r\n\r\n\(report)\r\n--\(boundary)--\r\n"
+            let bytes = Array(body.utf8)
+            var headers = [("Host", "127.0.0.1"), ("Content-Type", "multipart/form-data; boundary=\(boundary)"), ("Content-Length", String(bytes.count))]
+            headers.append(("Cookie", browser.cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")))
+            return try await RawHTTPConnection(port: h.server.port).request(method: "POST", path: "/console/upload", headers: headers, body: bytes, expectContinue: false)
+        }
+        let report = SettlementSessionTests.report(id: "41000000001").v2()
+        #expect(try await upload(report, csrf: "wrong").status == 403)
+        let broken = try await upload("settlement-id\tnonsense\n1\t2\n", csrf: token)
+        #expect(broken.status == 200 && broken.body.contains("This is not a settlement report qblink can read"))
+        let uploaded = try await upload(report, csrf: token)
+        #expect(uploaded.status == 303 && uploaded.header("Location") == "/console/settlements/41000000001")
+        // Previewed, not queued.
+        #expect(try await h.store.settlements().isEmpty)
+        #expect(try await h.store.items().isEmpty)
+        let page = try await browser.request("GET", "/console/settlements/41000000001")
+        #expect(page.body.contains("Uploaded on") && page.body.contains("Enqueue as previewed") && page.body.contains("✓ reconciles to the cent"))
+        #expect(try await h.store.consoleActions().first?.action == "upload")
+    }
+}
