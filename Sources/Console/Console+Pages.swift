@@ -27,8 +27,8 @@ extension Console {
             ]
         }
         let body = rows.isEmpty
-            ? Markup.el("p", text: "No settlement yet: fetch them from Amazon (qblink settlement fetch) or enqueue a report.")
-            : Markup.table(["Settlement", "User", "Period", "From", "Payout", "State"], rows)
+            ? Markup.el("p", text: "No settlement yet: fetch them from Amazon (qblink settlement fetch), upload a report, or enqueue one from the CLI.")
+            : PayoutChart.charts(settlements) + Markup.table(["Settlement", "User", "Period", "From", "Payout", "State"], rows)
         return Self.html(ConsolePage.render(title: "Settlements", session: session, body: body))
     }
 

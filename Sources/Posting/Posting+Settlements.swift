@@ -24,12 +24,14 @@ public enum Posting {
                 throw PostingError("\(summary.source): would not balance in the books (\(problems.joined(separator: "; "))); nothing was enqueued")
             }
         }
-        let parts = summaries.map { summary in
+        let parts = summaries.map { summary -> EnqueuePart in
             let h = summary.header
-            let record = SettlementRecord(
+            var record = SettlementRecord(
                 settlementID: h.settlementID, source: summary.source, totalCents: h.totalCents, currency: h.currency,
                 period: "\(h.start?.description ?? "?") to \(h.end?.description ?? "?")", mode: summary.mode,
                 groupMode: summary.mappingGroup.rawValue)
+            let split = summary.payoutSplit
+            (record.salesCents, record.feesCents, record.refundsCents, record.otherCents) = (split.sales, split.fees, split.refunds, split.other)
             let plan = Plan.make(requirements: summary.requirements, entries: summary.entries, missing: missing, source: summary.source)
             return EnqueuePart(plan: plan, settlement: record, replace: replace)
         }

@@ -244,6 +244,15 @@ enum Schema {
                 );
                 """)
         }
+        migrator.registerMigration("v11: settlement payout split") { db in
+            // What each payout was made of (sales, fees, refunds, the rest), for the console's picture.
+            try db.execute(sql: """
+                ALTER TABLE settlements ADD COLUMN sales_cents INTEGER;
+                ALTER TABLE settlements ADD COLUMN fees_cents INTEGER;
+                ALTER TABLE settlements ADD COLUMN refunds_cents INTEGER;
+                ALTER TABLE settlements ADD COLUMN other_cents INTEGER;
+                """)
+        }
         return migrator
     }
 }

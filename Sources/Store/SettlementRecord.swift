@@ -23,6 +23,12 @@ public struct SettlementRecord: Sendable, Equatable, Codable, SnakeCaseRecord, M
     public var undoRequestedAt: Date?
     /// How many times it was undone and enqueued again.
     public var undoneCount: Int
+    /// The payout split for the console's picture: sales, fees (negative), refunds (negative) and the rest, adding
+    /// up to `totalCents` (nil for settlements enqueued before qblink kept it).
+    public var salesCents: Int?
+    public var feesCents: Int?
+    public var refundsCents: Int?
+    public var otherCents: Int?
 
     /// A settlement to enqueue; the Store sets its user and dates.
     public init(settlementID: String, source: String, totalCents: Int, currency: String, period: String, mode: PostingMode, groupMode: String) {
@@ -46,6 +52,10 @@ public struct SettlementRecord: Sendable, Equatable, Codable, SnakeCaseRecord, M
         period = other.period
         mode = other.mode
         groupMode = other.groupMode
+        salesCents = other.salesCents
+        feesCents = other.feesCents
+        refundsCents = other.refundsCents
+        otherCents = other.otherCents
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

@@ -1,5 +1,6 @@
 import Foundation
 import QBLinkTestSupport
+import Settlement
 import Store
 import Testing
 
@@ -158,6 +159,13 @@ extension ConsoleTests {
         let settlements = try await h.store.settlements(userName: "amazon")
         #expect(settlements.map(\.record.settlementID) == ["21871512981"] && settlements.first?.record.mode == .invoices && settlements.first?.record.groupMode == "month")
         #expect(try await h.store.fetchedReport(settlementID: "21871512981")?.state == .enqueued)
+        // The payout's split adds up to it, and the settlements page draws it.
+        let r = try #require(settlements.first?.record)
+        let split = [r.salesCents, r.feesCents, r.refundsCents, r.otherCents].compactMap { $0 }
+        #expect(split.count == 4 && split.reduce(0, +) == r.totalCents && (r.salesCents ?? 0) > 0 && (r.refundsCents ?? 0) < 0 && (r.feesCents ?? 0) < 0)
+        let home = try await browser.request("GET", "/console")
+        #expect(home.body.contains("<svg") && home.body.contains("2024-11-06 payout: \(Cents.format(r.totalCents)) USD"), "\(home.body.prefix(3000))")
+        #expect(!home.body.contains("<script"))
         // Twice is refused, saying why.
         let again = try await browser.request("POST", "/console/settlements/21871512981/enqueue", form: [("csrf", token), ("user", "amazon")])
         #expect(again.status == 409 && again.body.contains("already enqueued"))
