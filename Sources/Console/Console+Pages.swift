@@ -8,29 +8,52 @@ import XMLKit
 extension Console {
     /// Every settlement known: enqueued (from the CLI or the schedule) and fetched from Amazon but not enqueued
     /// (waiting, or held with the reason).
-    func settlementsPage(_ session: ConsoleSession) async throws -> Response {
-        let settlements = try await store.settlements()
-        let fetched = try await store.fetchedReports().filter { $0.state != .enqueued }
+    func settlementsPage(_ session: ConsoleSession, _ query: Parameters) async throws -> Response {
+        let user = query["user"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+        let settlements = try await store.settlements(userName: user)
+        let fetched = try await store.fetchedReports().filter { $0.state != .enqueued && (user == nil || $0.userName?.lowercased() == user?.lowercased()) }
         var rows: [[Markup]] = fetched.map { f in
             [
-                Markup.el("a", [("href", "/console/settlements/\(f.settlementID)")], text: f.settlementID), Markup(text: f.userName ?? "—"), Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
+                Markup.el("a", [("href", "/console/settlements/\(f.settlementID)")], text: f.settlementID), Markup(text: f.userName ?? "—"),
+                Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
                 Markup(text: f.marketplace ?? ""), Markup(text: f.totalCents.map { "\(Money.format($0)) \(f.currency ?? "")" } ?? "?"),
                 Markup.el("span", [("class", f.state.rawValue)], text: f.state.rawValue + (f.reason.map { ": \($0)" } ?? (f.account == "upload" ? ": uploaded, not enqueued" : " from Amazon (\(f.account))"))),
             ]
         }
-        rows += settlements.map { s in
+        rows += settlements.sorted { ($0.record.period ?? "") > ($1.record.period ?? "") }.map { s in
             let r = s.record
             return [
-                Markup.el("a", [("href", "/console/settlements/\(r.settlementID)")], text: r.settlementID), Markup(text: s.userName), Markup(text: r.period ?? ""), Markup(text: r.source ?? ""),
+                Markup.el("a", [("href", "/console/settlements/\(r.settlementID)")], text: r.settlementID), Markup(text: s.userName),
+                Markup(text: r.period ?? ""), Markup(text: r.source ?? ""),
                 Markup(text: "\(Money.format(r.totalCents)) \(r.currency ?? "")"),
                 Markup.el("span", [("class", s.state.rawValue)], text: s.state.rawValue + (s.reason.map { ": \($0)" } ?? "")),
             ]
         }
-        let body = rows.isEmpty
-            ? Markup.el("p", text: "No settlement yet: fetch them from Amazon (qblink settlement fetch), upload a report, or enqueue one from the CLI.")
-            : PayoutChart.charts(settlements) + Markup.table(["Settlement", "User", "Period", "From", "Payout", "State"], rows)
+        guard !rows.isEmpty else {
+            let empty = Markup.el("p", text: "No settlement yet: fetch them from Amazon (qblink settlement fetch), upload a report, or enqueue one from the CLI.")
+            return Self.html(ConsolePage.render(title: "Settlements", session: session, body: empty))
+        }
+        // Fetched and held ones first, then the enqueued, newest first, 50 a page.
+        let pages = (rows.count + Self.pageRows - 1) / Self.pageRows
+        let shown = Array(rows.dropFirst((min(page, pages) - 1) * Self.pageRows).prefix(Self.pageRows))
+        let users = try await store.users().map(\.name)
+        let filter = Markup.el("form", [("method", "get"), ("action", "/console")], [
+            Markup(text: "User "),
+            Markup.el("select", [("name", "user")], [Markup.el("option", [("value", "")], text: "all")]
+                + users.map { Markup.el("option", [("value", $0)] + ($0 == user ? [("selected", "")] : []), text: $0) }),
+            Markup(text: " "), Markup.el("button", [("type", "submit")], text: "Show"),
+        ])
+        var pager: [Markup] = [Markup(text: "Page \(min(page, pages)) of \(pages). ")]
+        let base = "/console?" + (user.map { "user=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")&" } ?? "")
+        if page > 1 { pager.append(Markup.el("a", [("href", base + "page=\(page - 1)")], text: "Newer")) }
+        if page < pages { pager += [Markup(text: " "), Markup.el("a", [("href", base + "page=\(page + 1)")], text: "Older")] }
+        let body = PayoutChart.charts(settlements) + filter
+            + Markup.table(["Settlement", "User", "Period", "From", "Payout", "State"], shown) + Markup.el("p", [], pager)
         return Self.html(ConsolePage.render(title: "Settlements", session: session, body: body))
     }
+
+    static let pageRows = 50
 
     /// Per Web Connector user, the last sessions with their outcome.
     func syncsPage(_ session: ConsoleSession) async throws -> Response {

@@ -9,7 +9,7 @@ extension Console {
     func queuePage(_ session: ConsoleSession, _ query: Parameters) async throws -> Response {
         let state = query["state"].flatMap { ItemState(rawValue: String($0)) }
         let user = query["user"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
-        let items = try await store.items(state: state, userName: user, limit: 500)
+        let items = try await store.items(state: state, userName: user, limit: Self.queueRows, newestFirst: true)
         let filters = Markup.el("form", [("method", "get"), ("action", "/console/queue")], [
             Markup.el("label", [], [Markup(text: "State "), Markup.el("select", [("name", "state")], [Markup.el("option", [("value", "")], text: "any")]
                 + ItemState.allCases.map { s in
@@ -19,7 +19,7 @@ extension Console {
             Markup.el("label", [], [Markup(text: "User "), Markup.void("input", [("name", "user"), ("value", user ?? "")])]),
             Markup(text: " "), Markup.el("button", [("type", "submit")], text: "Show"),
         ])
-        let rows: [[Markup]] = items.reversed().map { listed in
+        let rows: [[Markup]] = items.map { listed in
             let item = listed.item
             let id = item.id ?? 0
             var answer = item.statusCode.map { "\($0) \(item.statusMessage ?? "")" } ?? (item.statusMessage ?? "")
@@ -35,10 +35,13 @@ extension Console {
                 Markup(text: answer), Markup.join(actions),
             ]
         }
-        let body = filters + (rows.isEmpty ? Markup.el("p", text: "No item matches.")
+        let note = items.count == Self.queueRows ? Markup.el("p", text: "The newest \(Self.queueRows) shown; choose a state or a user to see others.") : Markup(raw: "")
+        let body = filters + note + (rows.isEmpty ? Markup.el("p", text: "No item matches.")
             : Markup.table(["#", "User", "What", "Ref", "State", "QuickBooks ID", "QuickBooks' answer", ""], rows))
         return Self.html(ConsolePage.render(title: "Queue", session: session, body: body))
     }
+
+    static let queueRows = 300
 
     /// Retry or cancel one item, as `qblink queue retry|cancel ID` would, recorded in the audit trail.
     func act(_ session: ConsoleSession, item id: Int64, action: String) async throws -> Response {

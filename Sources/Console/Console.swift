@@ -60,7 +60,9 @@ public struct Console: Sendable {
                 return response
             }
         }
-        router.get("console") { request, _ in try await console.withSession(request) { s, _ in try await console.settlementsPage(s) } }
+        router.get("console") { request, _ in
+            try await console.withSession(request) { s, _ in try await console.settlementsPage(s, request.uri.queryParameters) }
+        }
         router.get("console/syncs") { request, _ in try await console.withSession(request) { s, _ in try await console.syncsPage(s) } }
         router.get("console/sessions/:id") { request, context in
             let id = Int64(context.parameters.get("id") ?? "") ?? 0

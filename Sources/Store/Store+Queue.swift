@@ -5,7 +5,7 @@ extension Store {
     /// Queue items, oldest first, with their users' names: in a state, of a user, changed since a moment, and
     /// from a source (the file they were enqueued from, or a settlement id).
     public func items(
-        state: ItemState? = nil, userName: String? = nil, since: Date? = nil, source: String? = nil, limit: Int? = nil
+        state: ItemState? = nil, userName: String? = nil, since: Date? = nil, source: String? = nil, limit: Int? = nil, newestFirst: Bool = false
     ) async throws -> [ListedItem] {
         try await pool.read { db in
             var sql: SQL = SQL(sql: ListedItem.select) + " WHERE 1 = 1"
@@ -15,7 +15,7 @@ extension Store {
             if let source {
                 sql += " AND (queue.source = \(source) OR queue.settlement_row IN (SELECT id FROM settlements WHERE settlement_id = \(source)))"
             }
-            sql += " ORDER BY queue.id"
+            sql += newestFirst ? " ORDER BY queue.id DESC" : " ORDER BY queue.id"
             if let limit { sql += " LIMIT \(limit)" }
             return try ListedItem.fetchAll(db, SQLRequest(literal: sql))
         }
