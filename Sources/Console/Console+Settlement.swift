@@ -26,7 +26,7 @@ extension Console {
             let mode = query["as"].flatMap { PostingMode(rawValue: String($0)) } ?? .receipts
             let group = query["group"].flatMap { SettlementMapping.GroupMode(rawValue: String($0)) } ?? .channel
             parts.append(Markup.el("p", [], [
-                Markup(text: "\(report.account.hasPrefix("upload") ? "Uploaded" : "Fetched from Amazon (\(report.account))") on \(ConsolePage.date(report.fetchedAt)). "),
+                Markup(text: "\(Self.origin(report.account)) on \(ConsolePage.date(report.fetchedAt)). "),
                 Markup.el("a", [("href", "/console/settlements/\(id)/report")], text: "Download the original report"),
             ]))
             if let reason = report.reason, report.state == .held { parts.append(Markup.el("p", [("class", "held warn")], text: "Held: \(reason)")) }
@@ -41,6 +41,14 @@ extension Console {
             }
         }
         return Self.html(ConsolePage.render(title: "Settlement \(id)", session: session, body: Markup.join(parts)))
+    }
+
+    static func origin(_ account: String) -> String {
+        switch account {
+        case "upload": "Uploaded"
+        case "cli": "Enqueued from a file with the CLI"
+        default: "Fetched from Amazon (\(account))"
+        }
     }
 
     /// The preview's modes (a GET, changing nothing) and the enqueue button (a POST with the session's token).

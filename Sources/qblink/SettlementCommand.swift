@@ -55,8 +55,28 @@ struct SettlementCommand: AsyncParsableCommand {
             }
             if let fetched, let id = fetched.id {
                 try await store.decideFetchedReport(id: id, state: .enqueued, reason: nil, userName: user)
+            } else {
+                try await keepOriginals(summaries, store: store)
             }
             print("They go to QuickBooks at the next Update Selected; follow them with 'qblink settlement list --user \(user)'.")
+        }
+
+        /// Keeps each report file enqueued as it was (for the console's preview and download), once per settlement.
+        func keepOriginals(_ summaries: [SettlementSummary], store: Store) async throws {
+            var isFolder: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: input.path, isDirectory: &isFolder)
+            for summary in summaries {
+                let file = isFolder.boolValue ? (input.path as NSString).appendingPathComponent(summary.source) : input.path
+                guard InputFile.size(file) <= 64 << 20, let data = FileManager.default.contents(atPath: file) else { continue }
+                let h = summary.header
+                let kept = FetchedReport(
+                    account: "cli", reportID: "file-\(h.settlementID)", documentID: "", settlementID: h.settlementID,
+                    periodStart: h.start?.description, periodEnd: h.end?.description, marketplace: h.marketplace, totalCents: h.totalCents,
+                    currency: h.currency, createdTime: nil, fetchedAt: Date(), charset: nil, compressed: false, bytes: Array(data))
+                if try await store.keepFetchedReport(kept), let id = try await store.fetchedReport(settlementID: h.settlementID)?.id {
+                    try await store.decideFetchedReport(id: id, state: .enqueued, reason: nil, userName: user)
+                }
+            }
         }
 
         /// "2 sales receipt(s) and 1 credit memo(s) (refunded), and the payout transfer".

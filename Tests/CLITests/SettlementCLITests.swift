@@ -1,5 +1,6 @@
 import Foundation
 import QBLinkTestSupport
+import Store
 import Testing
 
 @Suite(.enabled(if: CLIRunner.isAvailable, "the qblink executable is not built beside the tests"))
@@ -53,13 +54,16 @@ struct SettlementCLITests: CLISuite {
         #expect(try qblink("queue").stdout.contains("No items"))
     }
 
-    @Test func enqueuesOnceAndRefusesTheSameSettlementAgain() throws {
+    @Test func enqueuesOnceAndRefusesTheSameSettlementAgain() async throws {
         defer { folder.remove() }
         _ = try qblink("user", "add", "amazon", "--password-stdin", stdin: "long enough pw\n")
         let path = try report("21871512981", end: (2024, 11, 6), name: "r.txt")
         let queued = try qblink("settlement", "enqueue", path, "--user", "amazon")
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(queued.stdout.contains("queued 2 sales receipt(s) and 2 credit memo(s)"), "\(queued.stdout)")
+        // The report is kept as it was, for the console's preview and download.
+        let original = try await Store(path: db).fetchedReport(settlementID: "21871512981")
+        #expect(original?.bytes == Array(try Data(contentsOf: URL(fileURLWithPath: path))) && original?.state == .enqueued && original?.userName == "amazon")
         // The operator finds a settlement's items by its id.
         let bySettlement = try qblink("queue", "--source", "21871512981")
         #expect(bySettlement.stdout.contains("SalesReceiptAdd") && bySettlement.stdout.contains("CreditMemoAdd"))
@@ -172,3 +176,4 @@ struct SettlementCLITests: CLISuite {
         #expect(try qblink("settlement", "list").stdout.contains("receipts, channel (undone 1×)"))
     }
 }
+
