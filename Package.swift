@@ -133,6 +133,7 @@ let package = Package(
         .testTarget(name: "QBLinkServerTests", dependencies: [
             "QBLinkServer", "Amazon", "AmazonSync", "SOAP", "WebConnector", "QBModel", "QBXML", "Store", "XMLKit", "QBLinkTestSupport", "Posting", "Settlement", "SalesDocument",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
     ]
