@@ -66,7 +66,8 @@ public struct Console: Sendable {
         router.get("console/syncs") { request, _ in try await console.withSession(request) { s, _ in try await console.syncsPage(s) } }
         router.get("console/sessions/:id") { request, context in
             let id = Int64(context.parameters.get("id") ?? "") ?? 0
-            return try await console.withSession(request) { s, _ in try await console.sessionPage(s, id: id) }
+            let from = request.uri.queryParameters["from"].flatMap { Int(String($0)) } ?? 0
+            return try await console.withSession(request) { s, _ in try await console.sessionPage(s, id: id, from: from) }
         }
         router.get("console/queue") { request, _ in
             try await console.withSession(request) { s, _ in try await console.queuePage(s, request.uri.queryParameters) }

@@ -208,3 +208,19 @@ extension ConsoleTests {
         #expect(try await h.store.consoleActions().first?.action == "upload")
     }
 }
+
+extension ConsoleTests {
+    @Test func aLargeSessionsPageStaysSmall() async throws {
+        let h = try await Self.harness()
+        defer { h.finish() }
+        try await h.enqueue((1...200).map { QBXMLSamples.customer("Customer number \($0) with a long enough name") })
+        let run = try await h.run()
+        #expect(run.progress.last == 100)
+        let browser = Browser(port: h.server.port)
+        _ = try await browser.signIn("keeper", "ledger lines")
+        let page = try await browser.request("GET", "/console/sessions/1")
+        #expect(page.status == 200 && page.body.utf8.count < 100 << 10, "\(page.body.utf8.count) bytes")
+        #expect(page.body.contains("KB more: qblink log 1 shows it whole"))
+        #expect(page.body.contains("… and 141 more: ") && page.body.contains("the failed items on the Queue page"))  // 191 names over 41 characters
+    }
+}
