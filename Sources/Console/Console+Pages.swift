@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import QBXML
 import SOAP
+import Settlement
 import Store
 import XMLKit
 
@@ -19,7 +20,7 @@ extension Console {
             [
                 Markup.el("a", [("href", "/console/settlements/\(f.settlementID)")], text: f.settlementID), Markup(text: f.userName ?? "—"),
                 Markup(text: "\(f.periodStart ?? "?") to \(f.periodEnd ?? "?")"),
-                Markup(text: f.marketplace ?? ""), Markup(text: Self.origin(f.account)), Markup(text: f.totalCents.map { "\(Money.format($0)) \(f.currency ?? "")" } ?? "?"),
+                Markup(text: f.marketplace ?? ""), Markup(text: Self.origin(f.account)), Markup(text: f.totalCents.map { "\(Cents.format($0)) \(f.currency ?? "")" } ?? "?"),
                 Markup.el("span", [("class", f.state.rawValue)], text: f.state.rawValue + (f.reason.map { ": \($0)" } ?? (f.account == "upload" ? ": uploaded, not enqueued" : " from Amazon (\(f.account))"))),
             ]
         }
@@ -28,7 +29,7 @@ extension Console {
             return [
                 Markup.el("a", [("href", "/console/settlements/\(r.settlementID)")], text: r.settlementID), Markup(text: s.userName),
                 Markup(text: r.period ?? ""), Markup(text: marketplaces[r.settlementID] ?? ""), Markup(text: r.source ?? ""),
-                Markup(text: "\(Money.format(r.totalCents)) \(r.currency ?? "")"),
+                Markup(text: "\(Cents.format(r.totalCents)) \(r.currency ?? "")"),
                 Markup.el("span", [("class", s.state.rawValue)], text: s.state.rawValue + (s.reason.map { ": \($0)" } ?? "")),
             ]
         }
@@ -153,20 +154,5 @@ extension Console {
                 [Markup(text: ConsolePage.date($0.at)), Markup(text: $0.userName), Markup(text: $0.action), Markup(text: $0.target), Markup(text: $0.detail ?? "")]
             })
         return Self.html(ConsolePage.render(title: "Actions", session: session, body: body))
-    }
-}
-
-/// Money as the books write it: cents to `1,234.56`.
-enum Money {
-    static func format(_ cents: Int) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let a = abs(cents)
-        var whole = String(a / 100)
-        var grouped = ""
-        while whole.count > 3 {
-            grouped = "," + whole.suffix(3) + grouped
-            whole.removeLast(3)
-        }
-        return sign + whole + grouped + "." + String(format: "%02d", a % 100)
     }
 }
