@@ -53,7 +53,7 @@ public struct Console: Sendable {
         router.get("console/sign-in") { request, _ in console.signInPage(request, message: nil) }
         router.post("console/sign-in") { request, context in try await console.signIn(request, client: client(context)) }
         router.post("console/sign-out") { request, _ in
-            try await console.withSession(request, posting: true) { session, hash in
+            try await console.withForm(request) { _, _, hash in
                 try await console.store.endConsoleSession(tokenHash: hash)
                 var response = Self.redirect("/console/sign-in")
                 response.setCookie(console.auth.makeCookie(ConsoleAuth.cookie, "", maxAge: 0))
@@ -61,33 +61,33 @@ public struct Console: Sendable {
             }
         }
         router.get("console") { request, _ in
-            try await console.withSession(request) { s, _ in try await console.settlementsPage(s, request.uri.queryParameters) }
+            try await console.withSession(request) { s in try await console.settlementsPage(s, request.uri.queryParameters) }
         }
-        router.get("console/syncs") { request, _ in try await console.withSession(request) { s, _ in try await console.syncsPage(s) } }
+        router.get("console/syncs") { request, _ in try await console.withSession(request) { s in try await console.syncsPage(s) } }
         router.get("console/sessions/:id") { request, context in
             let id = Int64(context.parameters.get("id") ?? "") ?? 0
             let from = request.uri.queryParameters["from"].flatMap { Int(String($0)) } ?? 0
-            return try await console.withSession(request) { s, _ in try await console.sessionPage(s, id: id, from: from) }
+            return try await console.withSession(request) { s in try await console.sessionPage(s, id: id, from: from) }
         }
         router.get("console/queue") { request, _ in
-            try await console.withSession(request) { s, _ in try await console.queuePage(s, request.uri.queryParameters) }
+            try await console.withSession(request) { s in try await console.queuePage(s, request.uri.queryParameters) }
         }
         router.post("console/queue/:id/:action") { request, context in
             let id = Int64(context.parameters.get("id") ?? "") ?? 0
             let action = context.parameters.get("action") ?? ""
-            return try await console.withSession(request, posting: true) { s, _ in try await console.act(s, item: id, action: action) }
+            return try await console.withForm(request) { s, _, _ in try await console.act(s, item: id, action: action) }
         }
         router.get("console/settlements/:id") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return try await console.withSession(request) { s, _ in try await console.settlementPage(s, id: id, query: request.uri.queryParameters) }
+            return try await console.withSession(request) { s in try await console.settlementPage(s, id: id, query: request.uri.queryParameters) }
         }
         router.get("console/settlements/:id/report") { request, context in
             let id = context.parameters.get("id") ?? ""
-            return try await console.withSession(request) { _, _ in try await console.reportFile(id: id) }
+            return try await console.withSession(request) { _ in try await console.reportFile(id: id) }
         }
         router.post("console/settlements/:id/:action") { request, context in
             let id = context.parameters.get("id") ?? "", action = context.parameters.get("action") ?? ""
-            return try await console.withForm(request) { s, fields in
+            return try await console.withForm(request) { s, fields, _ in
                 switch action {
                 case "enqueue": return try await console.enqueueSettlement(s, id: id, fields: fields)
                 case "undo": return try await console.undoSettlement(s, id: id, user: fields["user"] ?? "")
@@ -95,31 +95,26 @@ public struct Console: Sendable {
                 }
             }
         }
-        router.get("console/upload") { request, _ in try await console.withSession(request) { s, _ in console.uploadPage(s) } }
+        router.get("console/upload") { request, _ in try await console.withSession(request) { s in console.uploadPage(s) } }
         router.post("console/upload") { request, _ in try await console.upload(request) }
-        router.get("console/actions") { request, _ in try await console.withSession(request) { s, _ in try await console.actionsPage(s) } }
+        router.get("console/actions") { request, _ in try await console.withSession(request) { s in try await console.actionsPage(s) } }
     }
 
-    /// Runs `body` for a signed-in request; a POST must also carry the session's CSRF token.
-    func withSession(
-        _ request: Request, posting: Bool = false, _ body: (ConsoleSession, String) async throws -> Response
+    /// Runs `body` for a signed-in GET; without a session, the sign-in form.
+    func withSession(_ request: Request, _ body: (ConsoleSession) async throws -> Response) async throws -> Response {
+        guard let (session, _) = await auth.session(request) else { return Self.redirect("/console/sign-in") }
+        return try await body(session)
+    }
+
+    /// Runs `body` with the fields of a signed-in POST that carries the session's CSRF token (and the session's
+    /// token hash); anything else is refused with 403.
+    func withForm(
+        _ request: Request, _ body: (ConsoleSession, [String: String], String) async throws -> Response
     ) async throws -> Response {
-        guard let (session, hash) = await auth.session(request) else {
-            return posting ? Self.forbidden : Self.redirect("/console/sign-in")
-        }
-        if posting {
-            let fields = try await Self.form(request)
-            guard ConsoleAuth.same(fields["csrf"] ?? "", session.csrf) else { return Self.forbidden }
-        }
-        return try await body(session, hash)
-    }
-
-    /// Runs `body` with the fields of a signed-in POST that carries the session's CSRF token.
-    func withForm(_ request: Request, _ body: (ConsoleSession, [String: String]) async throws -> Response) async throws -> Response {
-        guard let (session, _) = await auth.session(request) else { return Self.forbidden }
+        guard let (session, hash) = await auth.session(request) else { return Self.forbidden }
         let fields = try await Self.form(request)
         guard ConsoleAuth.same(fields["csrf"] ?? "", session.csrf) else { return Self.forbidden }
-        return try await body(session, fields)
+        return try await body(session, fields, hash)
     }
 
     func record(_ session: ConsoleSession, _ action: String, _ target: String, _ detail: String? = nil) async throws {
