@@ -72,7 +72,7 @@ public struct ScheduledPosting: Sendable {
     /// Enqueues one fetched report for `user`, or holds it saying why.
     public func decide(_ listed: FetchedReport, user: String) async throws -> Decision {
         let store = fetcher.store
-        guard let report = try await store.fetchedReport(settlementID: listed.settlementID), let id = report.id else {
+        guard let row = listed.id, let report = try await store.fetchedReport(id: row), let id = report.id else {
             return Decision(account: listed.account, settlementID: listed.settlementID, reason: "the fetched report is gone")
         }
         let (state, reason) = await verdict(report, user: user)

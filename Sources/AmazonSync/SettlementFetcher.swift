@@ -64,7 +64,7 @@ public struct SettlementFetcher: Sendable {
                     marketplace: header?.marketplace ?? report.marketplaceIds?.first, totalCents: header?.totalCents, currency: header?.currency,
                     createdTime: report.createdTime, fetchedAt: now(),
                     charset: download.charset, compressed: download.compressed, bytes: download.bytes)
-                let isNew = try await store.keepFetchedReport(kept)
+                let isNew = try await store.keepFetchedReport(kept) != nil
                 known.insert(report.reportId)
                 outcome = FetchOutcome(
                     kind: isNew ? .fetched : .alreadyHad, reportID: report.reportId, settlementID: kept.settlementID,

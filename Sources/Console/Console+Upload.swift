@@ -49,7 +49,7 @@ extension Console {
             account: "upload", reportID: "upload-" + ConsoleAuth.sha256(String(decoding: bytes, as: UTF8.self)).prefix(16), documentID: "",
             settlementID: h.settlementID, periodStart: h.start?.description, periodEnd: h.end?.description, marketplace: h.marketplace,
             totalCents: h.totalCents, currency: h.currency, createdTime: nil, fetchedAt: Date(), charset: nil, compressed: false, bytes: bytes)
-        let isNew = try await store.keepFetchedReport(kept)
+        let isNew = try await store.keepFetchedReport(kept) != nil
         try await record(session, isNew ? "upload" : "upload (already had)", "settlement \(h.settlementID)", "\(bytes.count) bytes")
         return Self.redirect("/console/settlements/\(h.settlementID)")
     }

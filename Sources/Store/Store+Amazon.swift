@@ -41,10 +41,10 @@ extension Store {
         try await pool.read { db in Set(try String.fetchAll(db, literal: "SELECT report_id FROM fetched_reports WHERE account = \(account)")) }
     }
 
-    /// Keeps a fetched report, once: false when the account already has this report or this settlement (another
-    /// fetch, at the same moment or earlier, kept it first).
+    /// Keeps a fetched report, once: its new row, or nil when the account already has this report or this
+    /// settlement (another fetch, at the same moment or earlier, kept it first).
     @discardableResult
-    public func keepFetchedReport(_ report: FetchedReport) async throws -> Bool {
+    public func keepFetchedReport(_ report: FetchedReport) async throws -> Int64? {
         try await pool.write { db in
             try db.execute(literal: """
                 INSERT INTO fetched_reports (account, report_id, document_id, settlement_id, period_start, period_end, marketplace,
@@ -55,7 +55,7 @@ extension Store {
                     \(report.compressed), \(Data(report.bytes ?? [])), \(FetchedState.fetched.rawValue))
                 ON CONFLICT DO NOTHING
                 """)
-            return db.changesCount > 0
+            return db.changesCount > 0 ? db.lastInsertedRowID : nil
         }
     }
 
@@ -79,6 +79,11 @@ extension Store {
             try Row.fetchOne(db, literal: "SELECT * FROM fetched_reports WHERE settlement_id = \(settlementID) ORDER BY id DESC LIMIT 1")
                 .map(FetchedReport.init(row:))
         }
+    }
+
+    /// A fetched report with its bytes, by its row.
+    public func fetchedReport(id: Int64) async throws -> FetchedReport? {
+        try await pool.read { db in try Row.fetchOne(db, literal: "SELECT * FROM fetched_reports WHERE id = \(id)").map(FetchedReport.init(row:)) }
     }
 
     /// Records what became of a fetched report. An enqueued one stays enqueued (a later hold cannot undo it).

@@ -73,7 +73,7 @@ struct SettlementCommand: AsyncParsableCommand {
                     account: "cli", reportID: "file-\(h.settlementID)", documentID: "", settlementID: h.settlementID,
                     periodStart: h.start?.description, periodEnd: h.end?.description, marketplace: h.marketplace, totalCents: h.totalCents,
                     currency: h.currency, createdTime: nil, fetchedAt: Date(), charset: nil, compressed: false, bytes: Array(data))
-                if try await store.keepFetchedReport(kept), let id = try await store.fetchedReport(settlementID: h.settlementID)?.id {
+                if let id = try await store.keepFetchedReport(kept) {
                     try await store.decideFetchedReport(id: id, state: .enqueued, reason: nil, userName: user)
                 }
             }
