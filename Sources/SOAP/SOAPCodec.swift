@@ -87,8 +87,8 @@ public enum SOAPCodec {
     public static let maxMarkup = 4_096
     public static let maxTagBytes = 4_096
     /// The envelope's shape while it is parsed: a Web Connector's is a dozen elements, three deep, each with a
-    /// namespace or two; its one long text is the escaped qbXML.
-    static let envelopeLimits = XMLReader.Limits(elements: maxMarkup, attributesPerElement: 32, depth: 16, tagBytes: maxTagBytes)
+    /// namespace or two; its one long text is the escaped qbXML. Its tags were measured by `checkShape` already.
+    static let envelopeLimits = XMLReader.Limits(elements: maxMarkup, attributesPerElement: 32, depth: 16, tagBytes: .max)
 
     /// Refuses a body with more than `maxMarkup` tags (`<`), or a tag longer than `maxTagBytes`: one pass over
     /// the bytes, before any parsing.

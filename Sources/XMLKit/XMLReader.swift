@@ -144,7 +144,8 @@ public enum XMLReader {
         guard buffer.count <= Int(Int32.max), let base = buffer.baseAddress else {
             throw XMLParseError(kind: .malformed, message: "the document is too large")
         }
-        if scanMarkup(buffer, maxTagBytes: limits.tagBytes) != nil {
+        // A document no longer than the limit cannot hold a longer tag (and `.max` says the caller measured them).
+        if limits.tagBytes < buffer.count, scanMarkup(buffer, maxTagBytes: limits.tagBytes) != nil {
             throw XMLParseError(kind: .overLimit, message: "a tag is longer than \(limits.tagBytes) bytes; nothing of the document was used")
         }
         guard let ctxt = xmlNewParserCtxt() else {
