@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Amazon
 import Posting
 import Store
 
@@ -46,7 +47,7 @@ struct CLIError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs `body`, turning Store and Posting errors into readable CLI errors.
+/// Runs `body`, turning Store, Posting and Amazon errors into readable CLI errors.
 @discardableResult
 func readable<T>(_ body: () async throws -> T) async throws -> T {
     do {
@@ -54,6 +55,8 @@ func readable<T>(_ body: () async throws -> T) async throws -> T {
     } catch let error as StoreError {
         throw CLIError(error.description)
     } catch let error as PostingError {
+        throw CLIError(error.description)
+    } catch let error as SPAPIError {
         throw CLIError(error.description)
     }
 }

@@ -29,22 +29,15 @@ extension SettlementCommand {
                 try await Task.sleep(for: duration)
             })
             let fetcher = SettlementFetcher(store: store, policy: policy)
-            let result: (outcomes: [FetchOutcome], events: [String])
-            do {
-                result = try await fetcher.fetch(
+            let result = try await readable {
+                defer { progress.finish() }
+                return try await fetcher.fetch(
                     account: name, since: try since.map { try DateArgument.parse($0, option: "--since") },
                     until: try until.map { try DateArgument.parse($0, option: "--until") }
                 ) { outcome in
                     progress.show("report \(outcome.reportID): \(outcome.kind.rawValue)")
                 }
-            } catch let error as SPAPIError {
-                progress.finish()
-                throw CLIError(error.description)
-            } catch let error as StoreError {
-                progress.finish()
-                throw CLIError(error.description)
             }
-            progress.finish()
             for event in result.events { FileHandle.standardError.write(Data("note: \(event.escapingControlCharacters)\n".utf8)) }
             if json {
                 print(try JSONOutput.encode(result.outcomes))
