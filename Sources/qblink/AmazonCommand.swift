@@ -118,12 +118,12 @@ enum SecretInput {
     static func line(_ prompt: String, what: String) throws -> String {
         let value: String
         if isatty(STDIN_FILENO) == 1 {
-            value = getpass(prompt).map { String(cString: $0) } ?? ""
+            value = PasswordInput.prompt(prompt)
         } else {
-            guard let line = Swift.readLine(strippingNewline: true) else {
+            guard let line = PasswordInput.line() else {
                 throw CLIError("no \(what) on standard input (give the client secret and the refresh token on two lines)")
             }
-            value = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            value = line
         }
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw CLIError("the \(what) is empty") }

@@ -95,10 +95,10 @@ enum PasswordInput {
         let password: String
         if fromStdin || isatty(STDIN_FILENO) != 1 {
             // No terminal to ask on (a script or a pipe): the first line of standard input is the password.
-            guard let line = Swift.readLine(strippingNewline: true) else {
+            guard let line = Self.line() else {
                 throw CLIError("no password: standard input is empty (pipe it in, e.g. with --password-stdin)")
             }
-            password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            password = line
         } else {
             password = prompt("Password: ")
             if confirm && prompt("Again: ") != password {
@@ -112,7 +112,13 @@ enum PasswordInput {
         return password
     }
 
-    private static func prompt(_ text: String) -> String {
+    /// The next line of standard input without its line ending (LF or CRLF), nil at its end.
+    static func line() -> String? {
+        guard let line = Swift.readLine(strippingNewline: true) else { return nil }
+        return line.hasSuffix("\r") ? String(line.dropLast()) : line
+    }
+
+    static func prompt(_ text: String) -> String {
         guard let p = getpass(text) else { return "" }
         return String(cString: p)
     }
