@@ -11,7 +11,7 @@ extension Console {
     /// it (choosing the posting and group modes), undo it, or download the original report.
     func settlementPage(_ session: ConsoleSession, id: String, query: Parameters) async throws -> Response {
         let report = try await store.fetchedReport(settlementID: id)
-        let enqueued = try await store.settlements().filter { $0.record.settlementID == id }
+        let enqueued = try await store.settlements(settlementID: id)
         guard report != nil || !enqueued.isEmpty else {
             return Self.html(ConsolePage.render(title: "No such settlement", session: session, body: Markup.el("p", text: "No settlement \(id) is known.")), status: .notFound)
         }

@@ -11,11 +11,13 @@ public struct SettlementDetail: Sendable {
 }
 
 extension Store {
-    /// The settlements enqueued, newest first, for one user or all, each with its state.
-    public func settlements(userName: String? = nil) async throws -> [SettlementStatus] {
+    /// The settlements enqueued, newest first, for one user or all (and of one settlement id, when given), each
+    /// with its state.
+    public func settlements(userName: String? = nil, settlementID: String? = nil) async throws -> [SettlementStatus] {
         try await pool.read { db in
-            var sql: SQL = "SELECT settlements.* FROM settlements JOIN users ON users.id = settlements.user_id"
-            if let userName { sql += " WHERE users.name = \(userName)" }
+            var sql: SQL = "SELECT settlements.* FROM settlements JOIN users ON users.id = settlements.user_id WHERE 1 = 1"
+            if let userName { sql += " AND users.name = \(userName)" }
+            if let settlementID { sql += " AND settlements.settlement_id = \(settlementID)" }
             sql += " ORDER BY settlements.id DESC"
             return try SettlementRecord.fetchAll(db, SQLRequest(literal: sql)).map { try Self.status(db, $0) }
         }
