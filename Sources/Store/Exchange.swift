@@ -50,11 +50,10 @@ public struct Exchange: Sendable, Equatable, Codable, SnakeCaseRecord, MutablePe
 
     /// Inserts the record through one cached statement, column by column rather than through `Encodable`
     /// (every call is logged).
-    mutating func insertFast(_ db: Database) throws {
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: [
+    mutating func insertFast(_ db: any StoreConnection) throws {
+        id = try db.insertReturningID(SQL(sql: Self.insertSQL, arguments: [
             at, method, ticket, userName, sessionID, durationMS, httpStatus, requestBody, responseBody,
-        ])
-        id = db.lastInsertedRowID
+        ]))
     }
 
     static let insertSQL = """

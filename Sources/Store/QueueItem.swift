@@ -147,10 +147,9 @@ public struct QueueItem: Sendable, Equatable, Codable, SnakeCaseRecord, MutableP
 
     /// Inserts the item through `insertSQL` (a cached statement) and returns its id. `created` is its
     /// creation (and update) date already converted, the same for every item of an enqueue.
-    func insertFast(_ db: Database, created: DatabaseValue) throws -> Int64 {
+    func insertFast(_ db: any StoreConnection, created: DatabaseValue) throws -> Int64 {
         let values = databaseRow.dropFirst().map { $0.column == "created_at" || $0.column == "updated_at" ? created : $0.value }
-        try db.cachedStatement(sql: Self.insertSQL).execute(arguments: StatementArguments(values))
-        return db.lastInsertedRowID
+        return try db.insertReturningID(SQL(sql: Self.insertSQL, arguments: StatementArguments(values)))
     }
 
     /// A list lookup still in its query phase.

@@ -11,9 +11,12 @@ extension Store {
         guard !files.fileExists(atPath: path) else { throw StoreError.backupExists(path) }
         let partial = path + ".partial"
         try? files.removeItem(atPath: partial)
+        guard let sqlite else {
+            throw StoreError.backupFailed(path: path, reason: "qblink backs up SQLite files; back a PostgreSQL database up with pg_dump or its replication")
+        }
         do {
             let copy = try DatabaseQueue(path: partial)
-            try pool.backup(to: copy, pagesPerStep: 256) { step in
+            try sqlite.backup(to: copy, pagesPerStep: 256) { step in
                 progress?(step.completedPageCount, step.totalPageCount)
             }
             try copy.close()

@@ -78,7 +78,7 @@ extension Store {
         whenEmpty: @escaping @Sendable (Batch) -> String = { _ in "No request left to send." },
         prepare: @escaping @Sendable (QueueItem, [Prerequisite]) -> Preparation
     ) async throws -> Batch {
-        try await pool.write { db in
+        try await engine.write { db in
             let session = try Self.touchActive(db, sessionID: sessionID, now: now)
             return try Self.batch(db, session, now: now, host: host, limit: limit, maxBytes: maxBytes, whenEmpty: whenEmpty, prepare: prepare)
         }
@@ -102,7 +102,7 @@ extension Store {
     }
 
     static func batch(
-        _ db: Database, _ session: Session, now: Date, host: SessionHost?, limit: Int, maxBytes: Int,
+        _ db: any StoreConnection, _ session: Session, now: Date, host: SessionHost?, limit: Int, maxBytes: Int,
         whenEmpty: (Batch) -> String, prepare: (QueueItem, [Prerequisite]) -> Preparation
     ) throws -> Batch {
         let sessionID = session.sessionID
@@ -145,7 +145,7 @@ extension Store {
         return batch
     }
 
-    static func markSent(_ db: Database, _ item: QueueItem, body: String, lookupBody: String?, sessionID: Int64, now: Date) throws -> QueueItem {
+    static func markSent(_ db: any StoreConnection, _ item: QueueItem, body: String, lookupBody: String?, sessionID: Int64, now: Date) throws -> QueueItem {
         var item = item
         if body != item.body {
             // What goes out is what is kept: a lookup or a retry sees the filled TxnIDs.
@@ -169,7 +169,7 @@ extension Store {
         return item
     }
 
-    static func refuse(_ db: Database, _ item: QueueItem, reason: String, sessionID: Int64, now: Date) throws -> QueueItem {
+    static func refuse(_ db: any StoreConnection, _ item: QueueItem, reason: String, sessionID: Int64, now: Date) throws -> QueueItem {
         var item = item
         item.state = .failed
         item.statusMessage = reason
@@ -182,7 +182,7 @@ extension Store {
     }
 
     /// In-doubt items this session has not looked up yet, now `checking`.
-    static func startLookups(_ db: Database, session: Session, limit: Int, now: Date) throws -> [QueueItem] {
+    static func startLookups(_ db: any StoreConnection, session: Session, limit: Int, now: Date) throws -> [QueueItem] {
         let sessionID = session.sessionID
         let lookups = try QueueItem.fetchAll(db, cached("""
             SELECT * FROM queue
@@ -202,18 +202,19 @@ extension Store {
 
     /// Queued items whose prerequisites are all done, oldest first, up to `limit` items and `maxBytes` of
     /// qbXML (a single larger item still goes, alone); an item that must travel alone goes alone.
-    static func chooseReady(_ db: Database, userID: Int64, limit: Int, maxBytes: Int) throws -> [QueueItem] {
-        let cursor = try QueueItem.fetchCursor(db, cached("""
+    static func chooseReady(_ db: any StoreConnection, userID: Int64, limit: Int, maxBytes: Int) throws -> [QueueItem] {
+        // At most `limit` go, so no more than that are read.
+        let candidates = try QueueItem.fetchAll(db, cached("""
             SELECT * FROM queue
             WHERE user_id = \(userID) AND state = \(ItemState.queued)
               AND NOT EXISTS (SELECT 1 FROM prerequisites p JOIN queue q2 ON q2.id = p.prerequisite_id
                               WHERE p.item_id = queue.id AND q2.state != \(ItemState.done)
                                 AND NOT (q2.undoes IS NOT NULL AND q2.state = \(ItemState.cancelled)))
-            ORDER BY id
+            ORDER BY id LIMIT \(limit)
             """))
         var chosen: [QueueItem] = []
         var bytes = 0
-        while let item = try cursor.next() {
+        for item in candidates {
             if item.solo && !chosen.isEmpty { break }
             if !chosen.isEmpty && (chosen.count >= limit || bytes + item.body.utf8.count > maxBytes) { break }
             chosen.append(item)
@@ -223,7 +224,7 @@ extension Store {
         return chosen
     }
 
-    static func count(_ db: Database, _ state: ItemState, sessionID: Int64, by n: Int = 1) throws {
+    static func count(_ db: any StoreConnection, _ state: ItemState, sessionID: Int64, by n: Int = 1) throws {
         switch state {
         case .done: try db.run("UPDATE sessions SET done_count = done_count + \(n) WHERE id = \(sessionID)")
         case .failed: try db.run("UPDATE sessions SET failed_count = failed_count + \(n) WHERE id = \(sessionID)")

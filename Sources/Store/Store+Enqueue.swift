@@ -56,7 +56,7 @@ extension Store {
     /// Queues every part in one write transaction, checks included: all of them or none.
     @discardableResult
     public func enqueue(_ parts: [EnqueuePart], userName: String, now: Date = Date()) async throws -> [EnqueueResult] {
-        try await pool.write { db in
+        try await engine.write { db in
             let userID = try Self.userID(db, named: userName)
             return try parts.map { part in try PlanInsertion(db: db, userID: userID, userName: userName, now: now).insert(part) }
         }
@@ -72,7 +72,7 @@ extension Store {
 
 /// Puts one part of an enqueue into the queue, inside the caller's transaction.
 struct PlanInsertion {
-    let db: Database
+    let db: any StoreConnection
     let userID: Int64
     let userName: String
     let now: Date
@@ -88,7 +88,6 @@ struct PlanInsertion {
         }
         var ids: [PlanKey: Int64] = [:]
         let created = now.databaseValue
-        let waits = try db.cachedStatement(sql: "INSERT OR IGNORE INTO prerequisites (item_id, prerequisite_id) VALUES (?, ?)")
         for planned in part.plan {
             if planned.item.ensures, let key = planned.key, let pending = try pendingLookup(key) {
                 ids[key] = pending
@@ -114,7 +113,7 @@ struct PlanInsertion {
                     throw StoreError.invalidPlan(
                         "plan item '\(planned.key.map(String.init) ?? planned.item.type)' waits for '\(prerequisite)', which comes later or not at all")
                 }
-                try waits.execute(arguments: [id, prerequisiteID])
+                try Store.wait(db, id, for: prerequisiteID)
             }
         }
         return result
@@ -131,13 +130,11 @@ struct PlanInsertion {
 
     func refuseDuplicates(_ plan: [PlannedItem]) throws {
         var repeated: [String] = []
-        let statement = try db.cachedStatement(sql: """
-            SELECT 1 FROM queue WHERE user_id = ? AND ref_number = ? AND type = ? AND state NOT IN (?, ?) LIMIT 1
-            """)
+        let statement = "SELECT 1 FROM queue WHERE user_id = ? AND ref_number = ? AND type = ? AND state NOT IN (?, ?) LIMIT 1"
         for planned in plan where !planned.item.ensures {
             guard let ref = planned.item.refNumber else { continue }
-            let found = try Bool.fetchOne(
-                statement, arguments: [userID, ref, planned.item.type, ItemState.failed, ItemState.cancelled])
+            let found = try Int.fetchOne(
+                db, sql: statement, arguments: [userID, ref, planned.item.type, ItemState.failed, ItemState.cancelled])
             if found != nil { repeated.append("\(planned.item.type):\(ref)") }
         }
         if !repeated.isEmpty { throw StoreError.duplicateRefNumbers(user: userName, repeated) }
@@ -147,13 +144,14 @@ struct PlanInsertion {
     /// stay in the queue's history, no longer the settlement's); with `replace` the items QuickBooks does not
     /// have are cancelled and those it has or may have are kept, by RefNumber.
     func record(_ settlement: inout SettlementRecord, replace: Bool) throws -> (row: Int64, kept: [String: Int64], replaced: Int) {
-        let existing = try SettlementRecord
-            .filter(Column("user_id") == userID && Column("settlement_id") == settlement.settlementID).fetchOne(db)
+        let existing = try SettlementRecord.fetchOne(
+            db, literal: "SELECT * FROM settlements WHERE user_id = \(userID) AND settlement_id = \(settlement.settlementID)")
         guard var existing, let row = existing.id else {
             settlement.userID = userID
             settlement.enqueuedAt = now
-            try settlement.insert(db)
-            return (settlement.id!, [:], 0)
+            let id = try db.insert(settlement)
+            settlement.id = id
+            return (id, [:], 0)
         }
         let status = try Store.status(db, existing)
         if status.state == .undone {
@@ -163,7 +161,7 @@ struct PlanInsertion {
             existing.enqueuedAt = now
             existing.replacedAt = nil
             existing.adopt(settlement)
-            try existing.update(db)
+            try db.update(existing, id: row)
             return (row, [:], 0)
         }
         if existing.undoRequestedAt != nil { throw StoreError.undoInProgress(settlement.settlementID) }
@@ -186,12 +184,12 @@ struct PlanInsertion {
         let replaced = db.changesCount
         existing.replacedAt = now
         existing.adopt(settlement)
-        try existing.update(db)
+        try db.update(existing, id: row)
         return (row, kept, replaced)
     }
 
     /// How many of a settlement's items are in each state.
-    static func stateCounts(_ db: Database, settlementRow: Int64) throws -> [ItemState: Int] {
+    static func stateCounts(_ db: any StoreConnection, settlementRow: Int64) throws -> [ItemState: Int] {
         var counts: [ItemState: Int] = [:]
         for row in try Row.fetchAll(db, literal: "SELECT state, COUNT(*) AS n FROM queue WHERE settlement_row = \(settlementRow) GROUP BY state") {
             if let state = ItemState.fromDatabaseValue(row["state"]) { counts[state] = row["n"] }

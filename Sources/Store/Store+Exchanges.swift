@@ -11,24 +11,13 @@ extension Store {
     /// the log is the one thing a power cut may shorten. Callers mask passwords before they get here.
     public func logExchanges(_ exchanges: [Exchange]) async throws {
         guard !exchanges.isEmpty else { return }
-        try await pool.writeWithoutTransaction { db in
-            // A PRAGMA cannot change inside a transaction: NORMAL for this one, FULL again before the next.
-            try db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute()
-            do {
-                try db.inTransaction {
-                    var bytes = 0
-                    for var exchange in exchanges {
-                        try exchange.insertFast(db)
-                        bytes += exchange.requestBody.utf8.count + exchange.responseBody.utf8.count
-                    }
-                    try db.run("UPDATE log_totals SET bytes = bytes + \(bytes) WHERE id = 1")
-                    return .commit
-                }
-            } catch {
-                try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
-                throw error
+        try await engine.writeUnsynced { db in
+            var bytes = 0
+            for var exchange in exchanges {
+                try exchange.insertFast(db)
+                bytes += exchange.requestBody.utf8.count + exchange.responseBody.utf8.count
             }
-            try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
+            try db.run("UPDATE log_totals SET bytes = bytes + \(bytes) WHERE id = 1")
         }
     }
 
@@ -53,24 +42,25 @@ extension Store {
 
     /// The bytes of body text the exchange log holds.
     public func exchangeLogBytes() async throws -> Int {
-        try await pool.read { db in try Self.logBytes(db) }
+        try await engine.read { db in try Self.logBytes(db) }
     }
 
-    static func logBytes(_ db: Database) throws -> Int {
+    static func logBytes(_ db: any StoreConnection) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT bytes FROM log_totals WHERE id = 1") ?? 0
     }
 
     /// Deletes the exchanges `choose` selects (nil: stop), one transaction per step, keeping `log_totals` right.
-    private func pruneInSteps(step: Int, _ choose: @escaping @Sendable (Database) throws -> SQL?) async throws -> Int {
+    private func pruneInSteps(step: Int, _ choose: @escaping @Sendable (any StoreConnection) throws -> SQL?) async throws -> Int {
         var total = 0
         while true {
-            let n = try await pool.write { db -> Int in
+            let n = try await engine.write { db -> Int in
                 guard let chosen = try choose(db) else { return 0 }
                 let sizes = try Int.fetchAll(db, literal: """
                     DELETE FROM exchanges WHERE id IN (\(chosen))
-                    RETURNING length(CAST(request_body AS BLOB)) + length(CAST(response_body AS BLOB))
+                    RETURNING \(db.dialect.byteLength("request_body")) + \(db.dialect.byteLength("response_body"))
                     """)
-                try db.run("UPDATE log_totals SET bytes = MAX(0, bytes - \(sizes.reduce(0, +))) WHERE id = 1")
+                let freed = sizes.reduce(0, +)
+                try db.run("UPDATE log_totals SET bytes = CASE WHEN bytes > \(freed) THEN bytes - \(freed) ELSE 0 END WHERE id = 1")
                 return sizes.count
             }
             total += n
@@ -82,7 +72,7 @@ extension Store {
     /// Forgets login failures older than `date` (a day, by the service's maintenance); returns how many went.
     @discardableResult
     public func pruneAuthFailures(before date: Date) async throws -> Int {
-        try await pool.write { db in
+        try await engine.write { db in
             try db.execute(literal: "DELETE FROM auth_failures WHERE last_at < \(date)")
             return db.changesCount
         }
@@ -90,20 +80,20 @@ extension Store {
 
     /// The calls of one session, in order.
     public func exchanges(sessionID: Int64) async throws -> [Exchange] {
-        try await pool.read { db in try Exchange.filter(Column("session_id") == sessionID).order(Column("id")).fetchAll(db) }
+        try await engine.read { db in try Exchange.fetchAll(db, literal: "SELECT * FROM exchanges WHERE session_id = \(sessionID) ORDER BY id") }
     }
 
     /// Calls logged after the one with id `after`, oldest first (for following the log as it grows).
     public func exchanges(after id: Int64, limit: Int = 500) async throws -> [Exchange] {
-        try await pool.read { db in
-            try Exchange.filter(Column("id") > id).order(Column("id")).limit(limit).fetchAll(db)
+        try await engine.read { db in
+            try Exchange.fetchAll(db, literal: "SELECT * FROM exchanges WHERE id > \(id) ORDER BY id LIMIT \(limit)")
         }
     }
 
     /// The most recent calls, newest last.
     public func recentExchanges(limit: Int = 50) async throws -> [Exchange] {
-        try await pool.read { db in
-            try Exchange.order(Column("id").desc).limit(limit).fetchAll(db).reversed()
+        try await engine.read { db in
+            try Exchange.fetchAll(db, literal: "SELECT * FROM exchanges ORDER BY id DESC LIMIT \(limit)").reversed()
         }
     }
 }

@@ -23,7 +23,7 @@ extension Store {
     public func finishBatch(
         sessionID: Int64, now: Date = Date(), lastError: String? = nil, decide: @escaping @Sendable ([QueueItem]) -> [Int64: ItemOutcome]
     ) async throws -> Int {
-        try await pool.write { db in
+        try await engine.write { db in
             let session = try Self.touchActive(db, sessionID: sessionID, now: now)
             return try Self.finish(db, sessionID: sessionID, userID: session.userID, now: now, lastError: lastError, decide: decide)
         }
@@ -45,7 +45,7 @@ extension Store {
     }
 
     static func finish(
-        _ db: Database, sessionID: Int64, userID: Int64, now: Date, lastError: String?, decide: ([QueueItem]) -> [Int64: ItemOutcome]
+        _ db: any StoreConnection, sessionID: Int64, userID: Int64, now: Date, lastError: String?, decide: ([QueueItem]) -> [Int64: ItemOutcome]
     ) throws -> Int {
         if let lastError { try db.run("UPDATE sessions SET last_error = \(lastError) WHERE id = \(sessionID)") }
         let inFlight = try QueueItem.fetchAll(db, cached("""
@@ -64,17 +64,17 @@ extension Store {
 
     /// Percent of this session's work done (created or failed, against what is left): 100 when nothing is left.
     public func progress(sessionID: Int64) async throws -> Int {
-        try await pool.read { db in try Self.progress(db, session: try Self.session(db, id: sessionID)) }
+        try await engine.read { db in try Self.progress(db, session: try Self.session(db, id: sessionID)) }
     }
 
-    static func progress(_ db: Database, session: Session) throws -> Int {
+    static func progress(_ db: any StoreConnection, session: Session) throws -> Int {
         let remaining = try remaining(db, userID: session.userID, sessionID: session.sessionID)
         if remaining == 0 { return 100 }
         let finished = session.doneCount + session.failedCount
         return min(99, finished * 100 / (finished + remaining))
     }
 
-    static func apply(_ db: Database, _ outcome: ItemOutcome, to id: Int64, sessionID: Int64, now: Date) throws {
+    static func apply(_ db: any StoreConnection, _ outcome: ItemOutcome, to id: Int64, sessionID: Int64, now: Date) throws {
         switch outcome {
         case .done(let txnID, let listID, let code, let severity, let message, let response):
             try db.run("""

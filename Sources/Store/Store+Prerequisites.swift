@@ -4,7 +4,7 @@ import QBModel
 
 extension Store {
     /// The prerequisites of each of `ids`, with what the waiting items need of them (plan key, TxnID).
-    static func prerequisites(_ db: Database, of ids: [Int64]) throws -> [Int64: [Prerequisite]] {
+    static func prerequisites(_ db: any StoreConnection, of ids: [Int64]) throws -> [Int64: [Prerequisite]] {
         guard !ids.isEmpty else { return [:] }
         // Not cached: the statement's text varies with the number of ids.
         let links = try Prerequisite.fetchAll(db, literal: """
@@ -19,7 +19,7 @@ extension Store {
     /// until nothing changes, so a chain (account → item → transaction) fails all the way.
     /// An undo's request whose transaction never reached QuickBooks (it failed, or was cancelled) is cancelled:
     /// there is nothing to undo; one waiting only for such a cancelled request goes on.
-    static func failItemsWithFailedPrerequisites(_ db: Database, userID: Int64, sessionID: Int64, now: Date) throws {
+    static func failItemsWithFailedPrerequisites(_ db: any StoreConnection, userID: Int64, sessionID: Int64, now: Date) throws {
         while true {
             try db.run("""
                 UPDATE queue SET state = \(ItemState.cancelled), status_message = 'nothing to undo: it never reached QuickBooks',

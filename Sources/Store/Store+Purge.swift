@@ -23,16 +23,16 @@ extension Store {
             """
         if let userName { filter += " AND queue.user_id = (SELECT id FROM users WHERE name = \(userName))" }
         let candidates = filter
-        let total = try await pool.read { db in try Int.fetchOne(db, literal: "SELECT COUNT(*) FROM queue WHERE \(candidates)") ?? 0 }
+        let total = try await engine.read { db in try Int.fetchOne(db, literal: "SELECT COUNT(*) FROM queue WHERE \(candidates)") ?? 0 }
         var result = PurgeResult(items: 0, bytes: 0)
         progress(0, total)
         while result.items < total {
-            let (items, bytes) = try await pool.write { db -> (Int, Int) in
+            let (items, bytes) = try await engine.write { db -> (Int, Int) in
                 let ids = try Int64.fetchAll(db, literal: "SELECT id FROM queue WHERE \(candidates) ORDER BY id LIMIT \(step)")
                 guard !ids.isEmpty else { return (0, 0) }
                 let bytes = try Int.fetchOne(db, literal: """
-                    SELECT COALESCE(SUM(length(CAST(body AS BLOB)) + COALESCE(length(CAST(response AS BLOB)), 0)
-                      + COALESCE(length(CAST(lookup_body AS BLOB)), 0) + COALESCE(length(CAST(add_body AS BLOB)), 0)), 0)
+                    SELECT COALESCE(SUM(\(db.dialect.byteLength("body")) + COALESCE(\(db.dialect.byteLength("response")), 0)
+                      + COALESCE(\(db.dialect.byteLength("lookup_body")), 0) + COALESCE(\(db.dialect.byteLength("add_body")), 0)), 0)
                     FROM queue WHERE id IN \(ids)
                     """) ?? 0
                 try db.execute(literal: """

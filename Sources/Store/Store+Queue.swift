@@ -7,7 +7,7 @@ extension Store {
     public func items(
         state: ItemState? = nil, userName: String? = nil, since: Date? = nil, source: String? = nil, limit: Int? = nil, newestFirst: Bool = false
     ) async throws -> [ListedItem] {
-        try await pool.read { db in
+        try await engine.read { db in
             var sql: SQL = SQL(sql: ListedItem.select) + " WHERE 1 = 1"
             if let state { sql += " AND queue.state = \(state)" }
             if let userName { sql += " AND users.name = \(userName)" }
@@ -17,24 +17,24 @@ extension Store {
             }
             sql += newestFirst ? " ORDER BY queue.id DESC" : " ORDER BY queue.id"
             if let limit { sql += " LIMIT \(limit)" }
-            return try ListedItem.fetchAll(db, SQLRequest(literal: sql))
+            return try ListedItem.fetchAll(db, literal: sql)
         }
     }
 
     /// The items a session sent last (an item sent again later belongs to the later session), in queue order.
     public func items(sessionID: Int64) async throws -> [ListedItem] {
-        try await pool.read { db in
+        try await engine.read { db in
             try ListedItem.fetchAll(
-                db, SQLRequest(literal: SQL(sql: ListedItem.select) + " WHERE queue.session_id = \(sessionID) ORDER BY queue.id"))
+                db, literal: SQL(sql: ListedItem.select) + " WHERE queue.session_id = \(sessionID) ORDER BY queue.id")
         }
     }
 
     public func item(id: Int64) async throws -> ListedItem {
-        try await pool.read { db in try Self.listedItem(db, id: id) }
+        try await engine.read { db in try Self.listedItem(db, id: id) }
     }
 
-    static func listedItem(_ db: Database, id: Int64) throws -> ListedItem {
-        guard let item = try ListedItem.fetchOne(db, SQLRequest(literal: SQL(sql: ListedItem.select) + " WHERE queue.id = \(id)")) else {
+    static func listedItem(_ db: any StoreConnection, id: Int64) throws -> ListedItem {
+        guard let item = try ListedItem.fetchOne(db, literal: SQL(sql: ListedItem.select) + " WHERE queue.id = \(id)") else {
             throw StoreError.noSuchItem(id)
         }
         return item
@@ -42,12 +42,12 @@ extension Store {
 
     /// Counts of items by state, for one user or all.
     public func counts(userName: String? = nil) async throws -> [ItemState: Int] {
-        try await pool.read { db in
+        try await engine.read { db in
             var sql: SQL = "SELECT queue.state, COUNT(*) AS n FROM queue JOIN users ON users.id = queue.user_id"
             if let userName { sql += " WHERE users.name = \(userName)" }
             sql += " GROUP BY queue.state"
             var result: [ItemState: Int] = [:]
-            for row in try Row.fetchAll(db, SQLRequest(literal: sql)) {
+            for row in try Row.fetchAll(db, literal: sql) {
                 if let state = ItemState.fromDatabaseValue(row["state"]) { result[state] = row["n"] }
             }
             return result
@@ -68,7 +68,7 @@ extension Store {
     }
 
     private func operatorAction(id: Int64, to newState: ItemState, action: String, now: Date, notInQuickBooks: Bool = false) async throws -> ListedItem {
-        try await pool.write { db in
+        try await engine.write { db in
             let listed = try Self.listedItem(db, id: id)
             let allowed: Set<ItemState> = newState == .cancelled ? [.failed, .inDoubt, .queued] : [.failed, .inDoubt]
             guard allowed.contains(listed.item.state) else {
@@ -94,19 +94,19 @@ extension Store {
     }
 
     /// Whether the item is one of a settlement that an undo has been asked for.
-    static func isBeingUndone(_ db: Database, _ item: QueueItem) throws -> Bool {
+    static func isBeingUndone(_ db: any StoreConnection, _ item: QueueItem) throws -> Bool {
         guard let row = item.settlementRow else { return false }
         return try Bool.fetchOne(db, literal: "SELECT undo_requested_at IS NOT NULL FROM settlements WHERE id = \(row)") ?? false
     }
 
     /// Which of these TxnIDs QuickBooks gave to one of the user's queue items.
-    static func claimedTxnIDs(_ db: Database, userID: Int64, among ids: [String]) throws -> Set<String> {
+    static func claimedTxnIDs(_ db: any StoreConnection, userID: Int64, among ids: [String]) throws -> Set<String> {
         Set(try String.fetchAll(db, literal: "SELECT txn_id FROM queue WHERE user_id = \(userID) AND txn_id IN \(ids)"))
     }
 
     /// The items an item waits for, for display.
     public func prerequisites(of id: Int64) async throws -> [QueueItem] {
-        try await pool.read { db in
+        try await engine.read { db in
             try QueueItem.fetchAll(db, literal: """
                 SELECT queue.* FROM queue JOIN prerequisites p ON p.prerequisite_id = queue.id
                 WHERE p.item_id = \(id) ORDER BY queue.id

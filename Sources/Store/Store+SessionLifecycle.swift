@@ -28,9 +28,9 @@ extension Store {
     /// transaction: one round trip per call, and no other session can replace it in between. A session idle
     /// longer than `idleTimeout` is ended (expired) instead.
     func onSession<T: Sendable>(
-        ticket: String, now: Date, idleTimeout: TimeInterval, _ body: @escaping @Sendable (Database, SessionInfo) throws -> T
+        ticket: String, now: Date, idleTimeout: TimeInterval, _ body: @escaping @Sendable (any StoreConnection, SessionInfo) throws -> T
     ) async throws -> SessionCall<T> {
-        try await pool.write { db in
+        try await engine.write { db in
             guard var info = try Self.sessionInfo(db, ticket: ticket) else { return .unknown }
             guard info.session.state == .active else { return .ended(info) }
             if info.session.isIdle(at: now, timeout: idleTimeout) {
@@ -51,7 +51,7 @@ extension Store {
     public func beginSession(userID: Int64, ticket: String, now: Date = Date(), idleTimeout: TimeInterval, busyWithin: TimeInterval = 0)
         async throws -> (session: Session, pending: Int)
     {
-        try await pool.write { db in
+        try await engine.write { db in
             try Self.expireIdleSessions(db, now: now, idleTimeout: idleTimeout)
             let open = try Session.fetchAll(db, cached("SELECT * FROM sessions WHERE user_id = \(userID) AND state = \(SessionState.active)"))
             if busyWithin > 0, let latest = open.map(\.lastSeenAt).max(), now.timeIntervalSince(latest) < busyWithin {
@@ -61,7 +61,7 @@ extension Store {
                 try Self.end(db, sessionID: id, state: .replaced, now: now)
             }
             var session = Session(ticket: ticket, userID: userID, now: now)
-            try session.insert(db)
+            session.id = try db.insert(session)
             return (session, try Self.remaining(db, userID: userID, sessionID: session.sessionID))
         }
     }
@@ -69,19 +69,19 @@ extension Store {
     /// Finds the session of a ticket in one read; a session idle too long is ended first (the only case that
     /// writes). Finding it does not touch it: the call's own write does (`touchActive`), in its transaction.
     public func session(ticket: String, now: Date = Date(), idleTimeout: TimeInterval) async throws -> SessionLookup {
-        guard var info = try await pool.read({ db in try Self.sessionInfo(db, ticket: ticket) }) else { return .unknown }
+        guard var info = try await engine.read({ db in try Self.sessionInfo(db, ticket: ticket) }) else { return .unknown }
         guard info.session.state == .active else { return .ended(info) }
         guard info.session.isIdle(at: now, timeout: idleTimeout) else { return .active(info) }
         let sessionID = info.session.sessionID
-        try await pool.write { db in try Self.end(db, sessionID: sessionID, state: .expired, now: now) }
+        try await engine.write { db in try Self.end(db, sessionID: sessionID, state: .expired, now: now) }
         info.session.state = .expired
         return .ended(info)
     }
 
     /// One session with its user's name and the number of calls logged for it.
     public func session(id: Int64) async throws -> SessionInfo {
-        try await pool.read { db in
-            guard let info = try SessionInfo.fetchOne(db, SQLRequest(literal: SQL(sql: SessionInfo.listSelect) + " WHERE sessions.id = \(id)"))
+        try await engine.read { db in
+            guard let info = try SessionInfo.fetchOne(db, literal: SQL(sql: SessionInfo.listSelect) + " WHERE sessions.id = \(id)")
             else { throw StoreError.noSuchSession(String(id)) }
             return info
         }
@@ -90,7 +90,7 @@ extension Store {
     /// Recent sessions, newest first: of one user, started since a date, and only those that went wrong (a
     /// request failed or is in doubt, or the session expired or was replaced) when asked.
     public func sessions(userName: String? = nil, since: Date? = nil, errorsOnly: Bool = false, limit: Int = 20) async throws -> [SessionInfo] {
-        try await pool.read { db in
+        try await engine.read { db in
             var sql = SQL(sql: SessionInfo.listSelect) + " WHERE 1 = 1"
             if let userName { sql += " AND users.name = \(userName)" }
             if let since { sql += " AND sessions.started_at >= \(since)" }
@@ -98,13 +98,13 @@ extension Store {
                 sql += " AND (sessions.failed_count > 0 OR sessions.in_doubt_count > 0 OR sessions.state IN \([SessionState.expired, .replaced]))"
             }
             sql += " ORDER BY sessions.id DESC LIMIT \(limit)"
-            return try SessionInfo.fetchAll(db, SQLRequest(literal: sql))
+            return try SessionInfo.fetchAll(db, literal: sql)
         }
     }
 
     /// Records a session's last error (shown by getLastError and `qblink log`).
     public func setLastError(sessionID: Int64, _ text: String?, now: Date = Date()) async throws {
-        try await pool.write { db in
+        try await engine.write { db in
             try Self.touchActive(db, sessionID: sessionID, now: now)
             try db.run("UPDATE sessions SET last_error = \(text) WHERE id = \(sessionID)")
         }
@@ -113,7 +113,7 @@ extension Store {
     /// Ends a session (the operator, or a refused company file); its unanswered items, if any, become in doubt.
     @discardableResult
     public func endSession(id: Int64, state: SessionState = .closed, now: Date = Date()) async throws -> Session {
-        try await pool.write { db in
+        try await engine.write { db in
             try Self.end(db, sessionID: id, state: state, now: now)
             return try Self.session(db, id: id)
         }
@@ -132,12 +132,12 @@ extension Store {
     /// Ends every active session idle longer than `idleTimeout` (housekeeping; a new session does it too).
     @discardableResult
     public func expireIdleSessions(now: Date = Date(), idleTimeout: TimeInterval) async throws -> Int {
-        try await pool.write { db in try Self.expireIdleSessions(db, now: now, idleTimeout: idleTimeout) }
+        try await engine.write { db in try Self.expireIdleSessions(db, now: now, idleTimeout: idleTimeout) }
     }
 
     // MARK: - Inside transactions
 
-    static func end(_ db: Database, sessionID: Int64, state: SessionState, now: Date) throws {
+    static func end(_ db: any StoreConnection, sessionID: Int64, state: SessionState, now: Date) throws {
         let reason: String
         switch state {
         case .replaced: reason = "the Web Connector started a new session before returning QuickBooks' response"
@@ -152,7 +152,7 @@ extension Store {
     }
 
     @discardableResult
-    static func expireIdleSessions(_ db: Database, now: Date, idleTimeout: TimeInterval) throws -> Int {
+    static func expireIdleSessions(_ db: any StoreConnection, now: Date, idleTimeout: TimeInterval) throws -> Int {
         let stale = try Int64.fetchAll(db, cached("""
             SELECT id FROM sessions WHERE state = \(SessionState.active) AND last_seen_at < \(now.addingTimeInterval(-idleTimeout))
             """))
@@ -166,7 +166,7 @@ extension Store {
     /// `StoreError.sessionOver`; another session may have replaced it since the call looked it up), and
     /// touched, so that its idle time counts from this call.
     @discardableResult
-    static func touchActive(_ db: Database, sessionID: Int64, now: Date) throws -> Session {
+    static func touchActive(_ db: any StoreConnection, sessionID: Int64, now: Date) throws -> Session {
         var session = try session(db, id: sessionID)
         guard session.state == .active else { throw StoreError.sessionOver(id: sessionID, state: session.state) }
         if session.lastSeenAt != now {
@@ -178,7 +178,7 @@ extension Store {
 
     /// The session's items out to QuickBooks become in doubt (queries simply go back to the queue).
     @discardableResult
-    static func markInFlightInDoubt(_ db: Database, sessionID: Int64, now: Date, reason: String) throws -> Int {
+    static func markInFlightInDoubt(_ db: any StoreConnection, sessionID: Int64, now: Date, reason: String) throws -> Int {
         // A query changes nothing in QuickBooks: whatever became of it, it can simply be asked again.
         try db.run("""
             UPDATE queue SET state = \(ItemState.queued), updated_at = \(now)
@@ -198,7 +198,7 @@ extension Store {
     }
 
     /// Work left for a session: queued items and in-doubt items it has not looked up yet.
-    static func remaining(_ db: Database, userID: Int64, sessionID: Int64) throws -> Int {
+    static func remaining(_ db: any StoreConnection, userID: Int64, sessionID: Int64) throws -> Int {
         // Two counts along the (user, state) index: one OR over both would walk every item the user ever had.
         try Int.fetchOne(db, cached("""
             SELECT (SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND state IN \([ItemState.queued] + ItemState.inFlight))
@@ -208,15 +208,15 @@ extension Store {
     }
 
     /// The user's items in doubt: those that can be looked up and those left for the operator.
-    static func inDoubtCount(_ db: Database, userID: Int64) throws -> Int {
+    static func inDoubtCount(_ db: any StoreConnection, userID: Int64) throws -> Int {
         try Int.fetchOne(db, cached("SELECT COUNT(*) FROM queue WHERE user_id = \(userID) AND state = \(ItemState.inDoubt)")) ?? 0
     }
 
-    static func sessionInfo(_ db: Database, ticket: String) throws -> SessionInfo? {
+    static func sessionInfo(_ db: any StoreConnection, ticket: String) throws -> SessionInfo? {
         try SessionInfo.fetchOne(db, cached(SQL(sql: SessionInfo.select) + " WHERE sessions.ticket = \(ticket)"))
     }
 
-    static func session(_ db: Database, id: Int64) throws -> Session {
+    static func session(_ db: any StoreConnection, id: Int64) throws -> Session {
         guard let session = try Session.fetchOne(db, cached("SELECT * FROM sessions WHERE id = \(id)")) else {
             throw StoreError.noSuchSession(String(id))
         }

@@ -14,19 +14,19 @@ extension Store {
     /// The settlements enqueued, newest first, for one user or all (and of one settlement id, when given), each
     /// with its state.
     public func settlements(userName: String? = nil, settlementID: String? = nil) async throws -> [SettlementStatus] {
-        try await pool.read { db in
+        try await engine.read { db in
             var sql: SQL = "SELECT settlements.* FROM settlements JOIN users ON users.id = settlements.user_id WHERE 1 = 1"
             if let userName { sql += " AND users.name = \(userName)" }
             if let settlementID { sql += " AND settlements.settlement_id = \(settlementID)" }
             sql += " ORDER BY settlements.id DESC"
-            return try SettlementRecord.fetchAll(db, SQLRequest(literal: sql)).map { try Self.status(db, $0) }
+            return try SettlementRecord.fetchAll(db, literal: sql).map { try Self.status(db, $0) }
         }
     }
 
     /// One settlement of a user, with its state, its transactions (the undo's requests aside) and which of
     /// them waits for which (a refund for its credit memo).
     public func settlement(_ settlementID: String, userName: String) async throws -> SettlementDetail {
-        try await pool.read { db in
+        try await engine.read { db in
             let record = try Self.settlementRecord(db, settlementID, userName: userName)
             let items = try Self.originals(db, settlementRow: record.id!)
             let links = try Self.prerequisites(db, of: items.compactMap(\.id))
@@ -36,7 +36,7 @@ extension Store {
         }
     }
 
-    static func settlementRecord(_ db: Database, _ settlementID: String, userName: String) throws -> SettlementRecord {
+    static func settlementRecord(_ db: any StoreConnection, _ settlementID: String, userName: String) throws -> SettlementRecord {
         let userID = try userID(db, named: userName)
         guard let record = try SettlementRecord.fetchOne(db, literal: """
             SELECT * FROM settlements WHERE user_id = \(userID) AND settlement_id = \(settlementID)
@@ -46,11 +46,11 @@ extension Store {
     }
 
     /// The settlement's own transactions (not the lookups it shares, not its undo's requests), oldest first.
-    static func originals(_ db: Database, settlementRow: Int64) throws -> [QueueItem] {
+    static func originals(_ db: any StoreConnection, settlementRow: Int64) throws -> [QueueItem] {
         try QueueItem.fetchAll(db, literal: "SELECT * FROM queue WHERE settlement_row = \(settlementRow) AND undoes IS NULL ORDER BY id")
     }
 
-    static func status(_ db: Database, _ record: SettlementRecord) throws -> SettlementStatus {
+    static func status(_ db: any StoreConnection, _ record: SettlementRecord) throws -> SettlementStatus {
         let rows = try Row.fetchAll(db, literal: """
             SELECT state, status_message, undoes IS NOT NULL AS is_undo FROM queue WHERE settlement_row = \(record.id!) ORDER BY id
             """)

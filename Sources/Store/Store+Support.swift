@@ -30,8 +30,8 @@ extension Store {
     /// Every user's queue counts by state, last `sessions` sessions and latest `errors` failed requests (their
     /// QuickBooks status code and message), in one read.
     public func activity(sessions: Int = 3, errors: Int = 3) async throws -> [UserActivity] {
-        try await pool.read { db in
-            try User.order(Column("name")).fetchAll(db).map { user in
+        try await engine.read { db in
+            try User.fetchAll(db, sql: "SELECT * FROM users ORDER BY name").map { user in
                 var counts: [ItemState: Int] = [:]
                 for row in try Row.fetchAll(db, literal: "SELECT state, COUNT(*) AS n FROM queue WHERE user_id = \(user.userID) GROUP BY state") {
                     if let state = ItemState.fromDatabaseValue(row["state"]) { counts[state] = row["n"] }

@@ -19,14 +19,14 @@ extension Store {
     /// it need not), in one read. The first `freeFailures` failures cost nothing; each one after doubles the
     /// wait, from 30 s to 15 min.
     public func authThrottle(name: String, now: Date = Date(), freeFailures: Int = 5) async throws -> (failures: Int, wait: TimeInterval?) {
-        try await pool.read { db in try Self.throttle(db, name: name, now: now, freeFailures: freeFailures) }
+        try await engine.read { db in try Self.throttle(db, name: name, now: now, freeFailures: freeFailures) }
     }
 
     /// What an authenticate needs before it decides, in one read and without writing: the throttle of
     /// `throttleKey` (by default the name), the user (nil when unknown) and the work waiting for it (as a new
     /// session would count it).
     public func loginState(name: String, throttleKey: String? = nil, now: Date = Date(), freeFailures: Int = 5) async throws -> LoginState {
-        try await pool.read { db in
+        try await engine.read { db in
             let (failures, wait) = try Self.throttle(db, name: throttleKey ?? name, now: now, freeFailures: freeFailures)
             let user = try Self.user(db, named: name)
             // A session id no session has: every in-doubt item with a lookup counts, as for a new session.
@@ -36,7 +36,7 @@ extension Store {
         }
     }
 
-    static func throttle(_ db: Database, name: String, now: Date, freeFailures: Int) throws -> (failures: Int, wait: TimeInterval?) {
+    static func throttle(_ db: any StoreConnection, name: String, now: Date, freeFailures: Int) throws -> (failures: Int, wait: TimeInterval?) {
         guard let row = try Row.fetchOne(db, cached("SELECT count, last_at FROM auth_failures WHERE name = \(name)"))
         else { return (0, nil) }
         let count: Int = row["count"]
@@ -50,17 +50,17 @@ extension Store {
     /// Records a failed authentication for `name` (known user or not) and returns the failure count.
     @discardableResult
     public func recordAuthFailure(name: String, now: Date = Date()) async throws -> Int {
-        try await pool.write { db in
+        try await engine.write { db in
             // Failures a day old are forgotten by `pruneAuthFailures`, so that made-up names cannot grow the table without bound.
             try db.run("""
                 INSERT INTO auth_failures (name, count, last_at) VALUES (\(name), 1, \(now))
-                ON CONFLICT(name) DO UPDATE SET count = count + 1, last_at = excluded.last_at
+                ON CONFLICT(name) DO UPDATE SET count = auth_failures.count + 1, last_at = excluded.last_at
                 """)
             return try Int.fetchOne(db, cached("SELECT count FROM auth_failures WHERE name = \(name)")) ?? 1
         }
     }
 
     public func clearAuthFailures(name: String) async throws {
-        try await pool.write { db in try db.run("DELETE FROM auth_failures WHERE name = \(name)") }
+        try await engine.write { db in try db.run("DELETE FROM auth_failures WHERE name = \(name)") }
     }
 }

@@ -35,7 +35,7 @@ extension Store {
     /// transaction QuickBooks has is undone by `undos`, which must name each of the settlement's transactions.
     @discardableResult
     public func undo(settlementID: String, userName: String, undos: [UndoItem], now: Date = Date()) async throws -> UndoResult {
-        try await pool.write { db in
+        try await engine.write { db in
             var record = try Self.settlementRecord(db, settlementID, userName: userName)
             guard record.undoRequestedAt == nil else { throw StoreError.alreadyUndoing(settlementID) }
             let originals = try Self.originals(db, settlementRow: record.id!)
@@ -78,13 +78,12 @@ extension Store {
                 }
             }
             record.undoRequestedAt = now
-            try record.update(db)
+            try db.update(record, id: record.id!)
             return result
         }
     }
 
-    static func wait(_ db: Database, _ id: Int64, for prerequisite: Int64) throws {
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO prerequisites (item_id, prerequisite_id) VALUES (?, ?)")
-            .execute(arguments: [id, prerequisite])
+    static func wait(_ db: any StoreConnection, _ id: Int64, for prerequisite: Int64) throws {
+        try db.execute(sql: "INSERT INTO prerequisites (item_id, prerequisite_id) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [id, prerequisite])
     }
 }

@@ -11,14 +11,28 @@ import GRDB
 /// lose its last lines, never a queue state. WAL frames reach the disk in order, so the log can only lag the
 /// queue, never run ahead of it.
 public final class Store: Sendable {
-    let pool: DatabasePool
+    let engine: any StoreEngine
+    /// SQLite's pool, for what only SQLite has (online backup, integrity check, query plans); nil on PostgreSQL.
+    let sqlite: DatabasePool?
+    /// The database: a SQLite file's path, or a `postgres://` URL (which never holds a password).
     public let path: String
+    private let changes: ChangeCounter
 
-    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date: a SQLite file, or
+    /// PostgreSQL when `path` is a `postgres://user@host[:port]/dbname` URL (see `PostgresLocation`).
     /// - Parameter traceStatements: told the SQL (with `?` for its values) of every statement run, on any of the
     ///   Store's connections: for diagnostics and for the tests that check what a call costs.
-    public init(path: String, traceStatements: (@Sendable (String) -> Void)? = nil) throws {
+    public init(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
+                traceStatements: (@Sendable (String) -> Void)? = nil) throws {
         self.path = path
+        if let location = try PostgresLocation(url: path, environment: environment) {
+            let changes = ChangeCounter()
+            self.changes = changes
+            sqlite = nil
+            engine = try PostgresEngine(location: location, changes: changes, traceStatements: traceStatements)
+            return
+        }
+        changes = ChangeCounter()
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.foreignKeysEnabled = true
@@ -32,39 +46,67 @@ public final class Store: Sendable {
             }
         }
         do {
-            pool = try DatabasePool(path: path, configuration: config)
+            let pool = try DatabasePool(path: path, configuration: config)
             try Schema.migrator.migrate(pool)
+            sqlite = pool
+            engine = SQLiteEngine(pool: pool)
         } catch let error as DatabaseError {
             throw StoreError.cannotOpen(path: path, reason: error.message ?? error.description)
         }
     }
 
+    /// Whether `path` names a PostgreSQL database (`postgres://` or `postgresql://`) rather than a SQLite file.
+    public static func isPostgresURL(_ path: String) -> Bool {
+        path.hasPrefix("postgres://") || path.hasPrefix("postgresql://")
+    }
+
+    /// Whether this Store is on PostgreSQL.
+    public var isPostgres: Bool { engine.dialect == .postgres }
+
+    /// Closes the database's connections (PostgreSQL's; SQLite's close with the Store).
+    public func close() async {
+        await engine.close()
+    }
+
     /// One read, for health checks: throws when the database does not answer.
     public func ping() async throws {
-        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await engine.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    /// SQLite's own check of the file: `["ok"]` when it is sound.
+    /// The database's own check: `["ok"]` when it is sound (SQLite's `integrity_check`; PostgreSQL checks its
+    /// pages itself, so there it is `["ok"]` when the database answers).
     public func integrityCheck() async throws -> [String] {
-        try await pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+        guard let sqlite else {
+            try await ping()
+            return ["ok"]
+        }
+        return try await sqlite.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
-    /// SQLite's plan for a query (`EXPLAIN QUERY PLAN`), its steps joined by newlines: which indexes it uses.
+    /// The database's plan for a query (`EXPLAIN QUERY PLAN` on SQLite, `EXPLAIN` on PostgreSQL), its steps
+    /// joined by newlines: which indexes it uses.
     public func queryPlan(_ sql: String) async throws -> String {
-        try await pool.read { db in
+        guard let sqlite else {
+            return try await engine.read { db in
+                try Row.fetchAll(db, literal: SQL(sql: "EXPLAIN " + sql)).map { $0["QUERY PLAN"] as String? ?? "" }.joined(separator: "\n")
+            }
+        }
+        return try await sqlite.read { db in
             try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql).map { $0["detail"] as String? ?? "" }.joined(separator: "\n")
         }
     }
 
     /// Rows inserted, updated or deleted through this Store since it opened (SQLite's `total_changes` of its one
-    /// writing connection): a test that a call wrote nothing compares it before and after.
+    /// writing connection; on PostgreSQL the rows its statements reported): a test that a call wrote nothing
+    /// compares it before and after.
     public func changeCount() async throws -> Int {
-        try await pool.write { db in db.totalChangesCount }
+        guard let sqlite else { return changes.total }
+        return try await sqlite.write { db in db.totalChangesCount }
     }
 
     /// The migrations applied to this database, oldest first.
     public func appliedMigrations() async throws -> [String] {
-        try await pool.read { db in try Schema.migrator.appliedMigrations(db) }
+        try await engine.appliedMigrations()
     }
 }
 
@@ -101,9 +143,13 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case sessionOver(id: Int64, state: SessionState)
     case amazonAccountExists(String)
     case noSuchAmazonAccount(String)
+    /// The database refused or failed a statement, or could not be reached: its own words.
+    case database(String)
 
     public var description: String {
         switch self {
+        case .database(let reason):
+            return "the database failed: \(reason)"
         case .cannotOpen(let path, let reason):
             return "cannot open the database \(path): \(reason)"
         case .userExists(let name):

@@ -18,6 +18,9 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let path = try database.path()
+        guard !Store.isPostgresURL(path) else {
+            throw CLIError("qblink backup copies a SQLite file; back a PostgreSQL database up with pg_dump, or rely on its replication")
+        }
         guard FileManager.default.fileExists(atPath: path) else {
             throw CLIError("there is no database at \(path) to back up (see --db)")
         }

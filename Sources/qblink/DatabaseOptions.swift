@@ -7,7 +7,7 @@ import Store
 /// `--db PATH`, else `QBLINK_DB`, else `db:` in the configuration file, else `./qblink.sqlite`. (Only `serve` and
 /// `config check` take `--config`: the settlement commands' `--config` is their mapping file.)
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("SQLite database file (default: $QBLINK_DB, else db: in the configuration file ($QBLINK_CONFIG or \(ConfigFile.defaultPath)), else ./qblink.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The database: a SQLite file, or postgres://user@host[:port]/dbname with the password in $QBLINK_DB_PASSWORD or a file named by $QBLINK_DB_PASSWORD_FILE (default: $QBLINK_DB, else db: in the configuration file ($QBLINK_CONFIG or \(ConfigFile.defaultPath)), else ./qblink.sqlite).", valueName: "path"))
     var db: String?
 
     /// The database file, resolved as every command resolves it; a configuration file that cannot be read is

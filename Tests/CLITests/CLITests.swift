@@ -14,6 +14,11 @@ struct CLITests: CLISuite {
 
     @Test func backsUpTheDatabaseWithoutEverOverwriting() async throws {
         defer { folder.remove() }
+        if TestDatabase.isPostgres {
+            let refused = try qblink("backup", folder.path("copy.sqlite"))
+            #expect(refused.status != 0 && refused.stderr.contains("pg_dump"), "\(refused.stderr)")
+            return
+        }
         let none = try qblink("backup", folder.path("copy.sqlite"))
         #expect(none.status != 0)
         #expect(none.stderr.contains("there is no database at"))

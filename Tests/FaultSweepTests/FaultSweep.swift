@@ -22,6 +22,9 @@ struct Scenario: Sendable, CustomStringConvertible {
     var maxRounds = 400
     /// Requests per sendRequestXML: small, so that a sync takes many messages (and many chances of a fault).
     var batch = 4
+    /// qblink servers on the one database (PostgreSQL when more than one). Connectors are spread over them,
+    /// the first one's calls going to each in turn; a kill picks one of them.
+    var servers = 1
 
     var description: String { "\(name) seed=\(seed)" }
 }
@@ -64,7 +67,7 @@ enum FaultSweep {
         let started = Date()
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let store = try Store(path: folder.path("sweep.sqlite"))
+        let store = try Store(path: folder.database("sweep.sqlite"))
         var random = SweepRandom(seed: scenario.seed)
         var workloads = [try await SweepWorkload(user: "alpha", store: store, skus: scenario.skus)]
         if scenario.twoUsers { workloads.append(try await SweepWorkload(user: "beta", store: store, skus: scenario.skus)) }
@@ -76,27 +79,33 @@ enum FaultSweep {
         if scenario.sameUserTwice {
             connectors.append(SweepConnector(user: "alpha", quickBooks: workloads[0].quickBooks, faults: scenario.connector, seed: random.next()))
         }
-        let server = ServerProcess(databasePath: store.path, arguments: ["--session-timeout", "600", "--batch", String(scenario.batch), "--busy-seconds", "0.3"])
-        try server.start()
-        defer { server.stop() }
+        let servers = (0..<scenario.servers).map { _ in
+            ServerProcess(databasePath: store.path, arguments: ["--session-timeout", "600", "--batch", String(scenario.batch), "--busy-seconds", "0.3"])
+        }
+        for server in servers { try server.start() }
+        defer { for server in servers { server.stop() } }
         var report = SweepReport()
         for round in 1...scenario.maxRounds {
             report.rounds = round
-            if !server.isRunning { try server.start() }
+            for server in servers where !server.isRunning { try server.start() }
             let killer: Task<Void, Never>? = random.chance(scenario.killChance) ? {
                 let delay = UInt64(2 + random.below(120))
-                return Task { try? await Task.sleep(nanoseconds: delay * 1_000_000); server.kill() }
+                let victim = servers[random.below(servers.count)]
+                return Task { try? await Task.sleep(nanoseconds: delay * 1_000_000); victim.kill() }
             }() : nil
-            let port = server.port
+            let ports = servers.map(\.port)
             if connectors.count > 1 {
                 await withTaskGroup(of: Void.self) { group in
-                    for c in connectors { group.addTask { await c.sync(port: port) } }
+                    for (i, c) in connectors.enumerated() {
+                        let mine = i == 0 ? ports : [ports[i % ports.count]]
+                        group.addTask { await c.sync(ports: mine) }
+                    }
                 }
             } else {
-                await connectors[0].sync(port: port)
+                await connectors[0].sync(ports: ports)
             }
             await killer?.value
-            if !server.isRunning { try server.start() }
+            for server in servers where !server.isRunning { try server.start() }
             var settled = true
             for w in workloads {
                 try await w.operate(store)
@@ -104,7 +113,7 @@ enum FaultSweep {
             }
             if settled { break }
         }
-        report.kills = server.kills
+        report.kills = servers.map(\.kills).reduce(0, +)
         for c in connectors {
             report.droppedResponses += c.droppedResponses
             report.connectorDeaths += c.deaths

@@ -56,6 +56,30 @@ struct FaultSweepTests {
         try await sweep(Scenario(name: "two users", seed: 700, connector: .init(loseResponseAt: 3), twoUsers: true), until: 2) { $0.droppedResponses }
     }
 
+    /// Several servers on one database need PostgreSQL.
+    static let postgres = "needs PostgreSQL: set QBLINK_TEST_POSTGRES to a server (.ci/run starts a private one)"
+
+    /// A load balancer without affinity: every call of one Update Selected goes to the other server than the
+    /// last. The session completes normally, as on one server.
+    @Test(.enabled(if: TestDatabase.isPostgres, Comment(rawValue: postgres)))
+    func aSessionWhoseCallsAlternateBetweenTwoServers() async throws {
+        let report = try await FaultSweep.run(Scenario(name: "alternating servers", seed: 950, servers: 2))
+        print("sweep alternating servers: \(report.summary)")
+        #expect(report.problems.isEmpty, "\(report.problems.prefix(20).joined(separator: "\n"))")
+        #expect(report.busyAnswers == 0 && report.connectionErrors == 0)
+    }
+
+    /// Two servers on one PostgreSQL database, Web Connectors spread over both (alpha's calls alternating
+    /// between them, a second alpha and beta each on one), responses lost, and one server or the other killed
+    /// with SIGKILL mid-session: every request created once in the fake QuickBooks, nothing lost, every item
+    /// done or visibly failed.
+    @Test(.enabled(if: TestDatabase.isPostgres, Comment(rawValue: postgres)))
+    func twoServersOnOnePostgreSQLDatabase() async throws {
+        try await sweep(Scenario(
+            name: "two servers", seed: 900, connector: .init(loseResponseAt: 2), killChance: 0.4, twoUsers: true, sameUserTwice: true,
+            servers: 2), until: 8) { $0.kills }
+    }
+
     @Test func twoWebConnectorsForTheSameUser() async throws {
         try await sweep(Scenario(name: "same user twice", seed: 800, connector: .init(loseResponseAt: 2), sameUserTwice: true), until: 2) { $0.busyAnswers }
     }

@@ -35,7 +35,12 @@ final class SweepConnector: @unchecked Sendable {
 
     /// One Update Selected. Returns quietly however it ends (a dead server is a session that stopped).
     func sync(port: Int) async {
-        let client = WebConnectorClient(port: port)
+        await sync(ports: [port])
+    }
+
+    /// One Update Selected whose calls go to these servers in turn.
+    func sync(ports: [Int]) async {
+        let client = WebConnectorClient(ports: ports)
         do {
             try await run(client)
         } catch {

@@ -15,7 +15,7 @@ import Testing
 
     init() throws {
         folder = try TemporaryDirectory()
-        store = try Store(path: folder.path("q.sqlite"))
+        store = try Store(path: folder.database("q.sqlite"))
     }
 
     func user(_ name: String = "amazon") async throws {

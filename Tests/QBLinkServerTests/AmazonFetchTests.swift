@@ -32,7 +32,7 @@ struct AmazonFetchTests {
 
     /// A store with the fake's account connected as `shop`.
     static func connected(_ fake: FakeSellingPartnerAPI, _ folder: TemporaryDirectory) async throws -> Store {
-        let store = try Store(path: folder.path("amazon.sqlite"))
+        let store = try Store(path: folder.database("amazon.sqlite"))
         try await store.addAmazonAccount(AmazonAccount(
             name: "shop", region: "na", clientID: fake.clientID, clientSecret: fake.clientSecret, refreshToken: fake.refreshToken,
             endpoint: fake.endpoint, tokenURL: fake.tokenURL))

@@ -3,7 +3,8 @@ import QBLinkTestSupport
 import Store
 import Testing
 
-@Suite struct BackupTests {
+/// SQLite's online backup (PostgreSQL is backed up with its own tools).
+@Suite(.enabled(if: !TestDatabase.isPostgres, "qblink backup copies SQLite files; PostgreSQL has pg_dump")) struct BackupTests {
     @Test func aBackupTakenMidSessionRestoresAndFinishesTheSyncWithoutADuplicate() async throws {
         let h = try await Harness(configuration: .init(batchSize: 2))
         defer { h.finish() }

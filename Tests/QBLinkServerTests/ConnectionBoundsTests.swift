@@ -109,7 +109,7 @@ import Testing
     @Test func aFloodAtTheOpenFileLimitCostsLittleAndTheWebConnectorGetsIn() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let path = folder.path("fd.sqlite")
+        let path = folder.database("fd.sqlite")
         let store = try Store(path: path)
         try await store.addUser(name: "amazon", passwordHash: PasswordHasher.hash("correct horse", iterations: 1_000), companyFile: "")
         // Too low a limit is refused at start, saying what to do.

@@ -18,18 +18,20 @@ final class Harness: @unchecked Sendable {
     static let password = "correct horse"
 
     var store: Store { server.store }
-    var databasePath: String { folder.path("qblink.sqlite") }
+    private(set) var databasePath: String
 
+    /// - Parameter sqlite: on a SQLite file even when the suite runs against PostgreSQL.
     init(
         configuration: WebConnectorConfiguration = .init(), maxBodyBytes: Int = 32 << 20, users: [String] = ["amazon"],
-        connections: ConnectionLimits = .init()
+        connections: ConnectionLimits = .init(), sqlite: Bool = false
     ) async throws {
         folder = try TemporaryDirectory()
         self.configuration = configuration
         self.maxBodyBytes = maxBodyBytes
         self.connections = connections
+        databasePath = sqlite ? folder.path("qblink.sqlite") : folder.database("qblink.sqlite")
         server = try await TestServer.start(
-            databasePath: folder.path("qblink.sqlite"), configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
+            databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
         for user in users { try await server.addUser(user, password: Self.password) }
         quickBooks.seed("Item", name: "Widget")
         quickBooks.seed("Account", name: "Sales")
@@ -38,6 +40,13 @@ final class Harness: @unchecked Sendable {
     /// Stops the server and starts a new one over the same database (a restart).
     func restart() async throws {
         await server.stop()
+        server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
+    }
+
+    /// Stops the server and starts one over another database (a migration's target).
+    func move(to database: String) async throws {
+        await server.stop()
+        databasePath = database
         server = try await TestServer.start(databasePath: databasePath, configuration: configuration, maxBodyBytes: maxBodyBytes, clock: clock, connections: connections)
     }
 

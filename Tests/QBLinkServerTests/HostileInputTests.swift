@@ -177,7 +177,7 @@ import XMLKit
     @Test func aUserNameWithLineBreaksCannotForgeALogLine() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let server = ServerProcess(databasePath: folder.path("log.sqlite"))
+        let server = ServerProcess(databasePath: folder.database("log.sqlite"))
         try server.start()
         defer { server.stop() }
         // A CR arrives as `&#13;` (XML would turn a raw one into a line feed); XML allows no escape character.

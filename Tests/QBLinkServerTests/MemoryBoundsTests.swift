@@ -17,7 +17,7 @@ import Testing
     @Test func manyLargeResponsesAtOnceStayInTheBudgetAndMemoryIsGivenBack() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let path = folder.path("memory.sqlite")
+        let path = folder.database("memory.sqlite")
         let users = (1...8).map { "user\($0)" }
         let store = try Store(path: path)
         var ids: [Int64] = []

@@ -40,7 +40,7 @@ import XMLKit
         }
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let server = try await TestServer.start(databasePath: folder.path("p.sqlite"), publicURL: "https://books.example.com/qbwc")
+        let server = try await TestServer.start(databasePath: folder.database("p.sqlite"), publicURL: "https://books.example.com/qbwc")
         defer { server.cancel() }
         let other = try RawHTTPConnection(port: server.port)
         let wsdl = try await other.request(method: "GET", path: "/qbwc?wsdl", headers: [("Host", "elsewhere.example")], body: [], expectContinue: false)

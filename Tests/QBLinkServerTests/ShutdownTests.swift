@@ -7,7 +7,7 @@ import Testing
     @Test func SIGTERMStopsCleanlyAndKeepsEveryAnsweredCallInTheLog() async throws {
         let folder = try TemporaryDirectory()
         defer { folder.remove() }
-        let path = folder.path("stop.sqlite")
+        let path = folder.database("stop.sqlite")
         let store = try Store(path: path)
         try await store.addUser(name: "amazon", passwordHash: PasswordHasher.hash("pw", iterations: 1_000), companyFile: "C:\\Q.QBW")
         let server = ServerProcess(databasePath: path)

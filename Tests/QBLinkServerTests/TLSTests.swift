@@ -49,7 +49,7 @@ import Testing
         try Self.makeCertificate(cert, key, name: "first")
         try FileManager.default.copyItem(atPath: cert, toPath: folder.path("first.pem"))
         let certificates = try CertificateStore(certificatePath: cert, keyPath: key)
-        let server = try await TestServer.start(databasePath: folder.path("tls.sqlite"), tls: certificates)
+        let server = try await TestServer.start(databasePath: folder.database("tls.sqlite"), tls: certificates)
         defer { server.cancel() }
 
         let early = try Self.client(trusting: folder.path("first.pem"))

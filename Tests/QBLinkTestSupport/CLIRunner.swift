@@ -59,7 +59,7 @@ public protocol CLISuite {
 }
 
 extension CLISuite {
-    public var db: String { folder.path("cli.sqlite") }
+    public var db: String { folder.database("cli.sqlite") }
 
     public func qblink(_ args: String..., stdin: String? = nil) throws -> CLIRunner.Result {
         try CLIRunner.run(args, database: db, stdin: stdin)

@@ -52,6 +52,13 @@ public struct TemporaryDirectory: Sendable {
 
     public func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
+    /// A database for a test: the SQLite file `name` in this folder, or, when the suite runs against
+    /// PostgreSQL (`QBLINK_TEST_POSTGRES`, see `TestDatabase`), a database of its own on that server — the
+    /// same one each time for the same folder and name, so that a test can reopen it.
+    public func database(_ name: String) -> String {
+        TestDatabase.database(for: path(name))
+    }
+
     public func remove() {
         try? FileManager.default.removeItem(at: url)
     }

@@ -6,8 +6,11 @@ import XMLKit
 /// parameters in WSDL order with empty ones self-closed (`<hresult />`), the .NET client's headers, and
 /// `Expect: 100-continue` on every call over one keep-alive connection.
 public final class WebConnectorClient: @unchecked Sendable {
-    public let port: Int
-    var connection: RawHTTPConnection?
+    /// The servers this client's calls go to, in turn (one: every call to it; two: a load balancer without
+    /// affinity sending each call to the next).
+    public let ports: [Int]
+    public var port: Int { ports[0] }
+    var connections: [Int: RawHTTPConnection] = [:]
     var calls = 0
     /// TCP connections opened so far (1 when keep-alive held for every call).
     public private(set) var connectionsOpened = 0
@@ -15,7 +18,12 @@ public final class WebConnectorClient: @unchecked Sendable {
     public private(set) var continueDelays: [Double?] = []
 
     public init(port: Int) {
-        self.port = port
+        ports = [port]
+    }
+
+    public init(ports: [Int]) {
+        precondition(!ports.isEmpty)
+        self.ports = ports
     }
 
     public static let prefix = WebConnectorRequest.prefix
@@ -26,7 +34,8 @@ public final class WebConnectorClient: @unchecked Sendable {
         WebConnectorRequest.envelope(method, parameters)
     }
 
-    public func headers(_ method: String, length: Int) -> [(String, String)] {
+    public func headers(_ method: String, length: Int, port: Int? = nil) -> [(String, String)] {
+        let port = port ?? self.port
         var h: [(String, String)] = [
             ("User-Agent", "Mozilla/4.0 (compatible; MSIE 6.0; MS Web Services Client Protocol 2.0.50727.1433)"),
             ("Content-Type", "text/xml; charset=utf-8"),
@@ -42,20 +51,26 @@ public final class WebConnectorClient: @unchecked Sendable {
     /// Posts an envelope and returns the raw reply.
     public func post(_ method: String, body: String) async throws -> RawHTTPConnection.Reply {
         let bytes = Array(body.utf8)
-        if connection == nil {
+        let port = ports[calls % ports.count]
+        let connection: RawHTTPConnection
+        if let open = connections[port] {
+            connection = open
+        } else {
             connection = try RawHTTPConnection(port: port)
+            connections[port] = connection
             connectionsOpened += 1
         }
-        let h = headers(method, length: bytes.count)
+        let h = headers(method, length: bytes.count, port: port)
         calls += 1
         let reply: RawHTTPConnection.Reply
         do {
-            reply = try await connection!.request(headers: h, body: bytes, expectContinue: true)
+            reply = try await connection.request(headers: h, body: bytes, expectContinue: true)
         } catch RawHTTPConnection.Failure.closed {
             // The server closed the kept-alive connection: reconnect once, as .NET does.
-            connection = try RawHTTPConnection(port: port)
+            let again = try RawHTTPConnection(port: port)
+            connections[port] = again
             connectionsOpened += 1
-            reply = try await connection!.request(headers: h, body: bytes, expectContinue: true)
+            reply = try await again.request(headers: h, body: bytes, expectContinue: true)
         }
         continueDelays.append(reply.continueAfterMS)
         return reply

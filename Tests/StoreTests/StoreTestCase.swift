@@ -9,7 +9,14 @@ struct TempStore {
     init() throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("qblink-store-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        store = try Store(path: folder.appendingPathComponent("q.sqlite").path)
+        store = try Store(path: Self.database(folder.appendingPathComponent("q.sqlite").path))
+    }
+
+    /// The SQLite file at `path`, or a fresh PostgreSQL database when the suite runs against one
+    /// (`QBLINK_TEST_POSTGRES`).
+    static func database(_ path: String) throws -> String {
+        guard let server = ProcessInfo.processInfo.environment["QBLINK_TEST_POSTGRES"], !server.isEmpty else { return path }
+        return try Store.createPostgresDatabase(serverURL: server, name: "qblink_s_" + UUID().uuidString.prefix(13).replacingOccurrences(of: "-", with: "").lowercased())
     }
 
     func remove() { try? FileManager.default.removeItem(at: folder) }

@@ -9,7 +9,7 @@ import Testing
         #expect(try await t.store.appliedMigrations().prefix(2) == ["v1: users, queue, sessions, exchanges", "v2: prerequisites, list lookups, settlements"])
         let again = try Store(path: t.store.path)
         #expect(try await again.appliedMigrations() == t.store.appliedMigrations())
-        #expect(FileManager.default.fileExists(atPath: t.store.path + "-wal"))
+        if !t.store.isPostgres { #expect(FileManager.default.fileExists(atPath: t.store.path + "-wal")) }
     }
 
     @Test func refusesADatabaseItCannotOpen() {
@@ -232,7 +232,7 @@ import Testing
         // Steps of 4 rows: 20 rows older than 4.5 days go over 6 transactions, and the rest stay.
         #expect(try await t.store.pruneExchanges(before: now.addingTimeInterval(-4.5 * 86_400), step: 4) == 20)
         #expect(try await t.store.recentExchanges().count == 5)
-        #expect(try await t.store.queryPlan("SELECT id FROM exchanges WHERE at < 0 ORDER BY at LIMIT 4").contains("exchanges_at"))
+        if !t.store.isPostgres { #expect(try await t.store.queryPlan("SELECT id FROM exchanges WHERE at < 0 ORDER BY at LIMIT 4").contains("exchanges_at")) }
     }
 }
 
@@ -251,6 +251,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let statements = Statements()
+        // SQLite's plans (PostgreSQL's planner walks a small table whatever its indexes): always on SQLite.
         let store = try Store(path: folder.appendingPathComponent("q.sqlite").path, traceStatements: { statements.add($0) })
         let hash = PasswordHasher.hash("pw", iterations: 1_000)
         let user = try await store.addUser(name: "amazon", passwordHash: hash, companyFile: "C:\\Q.QBW")
