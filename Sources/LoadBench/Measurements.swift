@@ -51,6 +51,16 @@ struct ProcessStats {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// CPU seconds of every process of this machine named `postgres` (a local PostgreSQL's backends and
+    /// workers): what the database itself spent.
+    static var postgresCPUSeconds: Double {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { Int32($0) } ?? []
+        return pids.reduce(0) { total, pid in
+            guard let comm = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8), comm.hasPrefix("postgres") else { return total }
+            return total + ProcessStats(pid: pid).cpuSeconds
+        }
+    }
+
     /// Peak resident set size in MB (VmHWM).
     var peakRSSMB: Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),

@@ -21,9 +21,8 @@ final class Server: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// qblink serve over a new database with users idle0… (nothing queued) and drain0… (`requests` CustomerAdds each).
-    static func qblink(binary: String, folder: String, idleUsers: Int, users: Int, requests: Int, batch: Int) throws -> Server {
-        let db = folder + "/load.sqlite"
+    /// Fills a new database with users idle0… (nothing queued) and drain0… (`requests` CustomerAdds each).
+    static func setUp(binary: String, db: String, folder: String, idleUsers: Int, users: Int, requests: Int) throws {
         for n in 0..<idleUsers {
             try run(binary, ["user", "add", idleUser(n), "--db", db, "--password-stdin"], input: password + "\n")
         }
@@ -36,6 +35,10 @@ final class Server: @unchecked Sendable {
             try file.write(toFile: path, atomically: true, encoding: .utf8)
             try run(binary, ["enqueue", "--qbxml", path, "--user", drainUser(n), "--db", db])
         }
+    }
+
+    /// One qblink serve over `db`.
+    static func qblink(binary: String, db: String, batch: Int) throws -> Server {
         let port = try freePort()
         let process = try launch(binary, [
             // Every simulated Web Connector connects from 127.0.0.1: as many connections from one address as there are in all.
