@@ -40,10 +40,13 @@ struct LoadBench: AsyncParsableCommand {
         let qblinks = try (0..<servers).map { _ in try Server.qblink(binary: binary, db: database, batch: batch) }
         defer { for s in qblinks { s.stop() } }
         print("qblink-load: \(servers) server(s) on \(db == nil ? "SQLite" : database)")
-        // Every user logs in once first, as a Web Connector that ran before did.
-        var warm = Connector(client: client, url: qblinks[0].url)
-        for n in 0..<connectors { try await warm.idlePoll(Server.idleUser(n), Server.password) }
-        for n in 0..<users { try await warm.idlePoll(Server.drainUser(n), Server.password) }
+        // Every user logs in once first on every server, as a Web Connector that ran before did (each server
+        // trusts a password it checked for a while; the first check is the slow hash).
+        for server in qblinks {
+            var warm = Connector(client: client, url: server.url)
+            for n in 0..<connectors { try await warm.idlePoll(Server.idleUser(n), Server.password) }
+            for n in 0..<users { try await warm.idlePoll(Server.drainUser(n), Server.password) }
+        }
 
         // Each connector is another company file's Web Connector, polling with nothing queued.
         let idle = try await Self.measure(qblinks, client, connectors: connectors, seconds: seconds) { i, connector, deadline in

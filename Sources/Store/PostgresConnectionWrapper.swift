@@ -57,12 +57,36 @@ final class PostgresConnectionWrapper: StoreConnection, @unchecked Sendable {
     /// A statement without values (BEGIN, COMMIT, DDL).
     func simple(_ text: String) throws {
         traceStatements?(text)
-        do {
-            _ = try connection.query(PostgresQuery(unsafeSQL: text), logger: logger).wait()
-        } catch {
-            if Self.isConnectionError(error) { broken = true }
-            throw error
+        let answer = Result { try connection.query(PostgresQuery(unsafeSQL: text), logger: logger).wait() }
+        try settle()
+        do { _ = try answer.get() } catch { throw failed(error) }
+    }
+
+    /// A statement without values whose answer is not waited for (BEGIN, taking a lock): it goes ahead of the
+    /// next statement on the connection, and its answer is checked with that one's, saving a round trip.
+    func send(_ text: String) {
+        traceStatements?(text)
+        inFlight.append(connection.query(PostgresQuery(unsafeSQL: text), logger: logger))
+    }
+
+    /// Statements sent without waiting whose answers are not checked yet.
+    private var inFlight: [EventLoopFuture<PostgresQueryResult>] = []
+
+    /// Checks the answers of the statements sent without waiting (they came before the one just answered).
+    private func settle() throws {
+        guard !inFlight.isEmpty else { return }
+        let pending = inFlight
+        inFlight = []
+        var first: (any Error)?
+        for future in pending {
+            do { _ = try future.wait() } catch { first = first ?? error }
         }
+        if let first { throw failed(first) }
+    }
+
+    private func failed(_ error: any Error) -> any Error {
+        if Self.isConnectionError(error) { broken = true }
+        return error
     }
 
     private func run(_ sql: SQL) throws -> PostgresQueryResult {
@@ -81,8 +105,10 @@ final class PostgresConnectionWrapper: StoreConnection, @unchecked Sendable {
             try Self.bind(value, into: &binds)
         }
         if Self.size(of: values) + numbered.utf8.count > Self.retireAfterBytes { retired = true }
+        let answer = Result { try connection.query(PostgresQuery(unsafeSQL: numbered, binds: binds), logger: logger).wait() }
+        try settle()
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: numbered, binds: binds), logger: logger).wait()
+            let result = try answer.get()
             changesCount = 0
             if let rows = result.metadata.rows, ["INSERT", "UPDATE", "DELETE"].contains(result.metadata.command) {
                 changesCount = rows
@@ -90,8 +116,7 @@ final class PostgresConnectionWrapper: StoreConnection, @unchecked Sendable {
             }
             return result
         } catch {
-            if Self.isConnectionError(error) { broken = true }
-            throw error
+            throw failed(error)
         }
     }
 

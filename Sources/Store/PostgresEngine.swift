@@ -104,10 +104,11 @@ final class PostgresEngine: StoreEngine {
                 connections.checkIn(connection)
             }
             do {
-                if alone { try connection.simple("SELECT pg_advisory_lock(\(Self.writersLock))") }
-                try connection.simple(kind.begin)
-                if kind != .read && !alone { try connection.simple("SELECT pg_advisory_xact_lock_shared(\(Self.writersLock))") }
-                if kind == .unsyncedWrite { try connection.simple("SET LOCAL synchronous_commit = off") }
+                // Sent without waiting: their answers come back with the first statement's.
+                if alone { connection.send("SELECT pg_advisory_lock(\(Self.writersLock))") }
+                connection.send(kind.begin)
+                if kind != .read && !alone { connection.send("SELECT pg_advisory_xact_lock_shared(\(Self.writersLock))") }
+                if kind == .unsyncedWrite { connection.send("SET LOCAL synchronous_commit = off") }
                 let result = try body(connection)
                 try connection.simple("COMMIT")
                 release()

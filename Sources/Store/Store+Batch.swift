@@ -126,13 +126,16 @@ extension Store {
             let chosen = try Self.chooseReady(db, userID: session.userID, limit: limit, maxBytes: maxBytes)
             if chosen.isEmpty { break }
             let prerequisites = try Self.prerequisites(db, of: chosen.compactMap(\.id))
+            var sent: [QueueItem] = []
             for item in chosen {
                 switch prepare(item, prerequisites[item.id!] ?? []) {
                 case .send(let body, let lookupBody):
-                    batch.items.append(try Self.markSent(db, item, body: body, lookupBody: lookupBody, sessionID: sessionID, now: now))
+                    sent.append(try Self.prepareSent(db, item, body: body, lookupBody: lookupBody, sessionID: sessionID, now: now))
                 case .refuse(let reason): batch.refused.append(try Self.refuse(db, item, reason: reason, sessionID: sessionID, now: now))
                 }
             }
+            try Self.markSent(db, sent, sessionID: sessionID, now: now)
+            batch.items += sent
         }
         if batch.isEmpty {
             batch.waiting = try Int.fetchOne(db, cached("""
@@ -145,7 +148,8 @@ extension Store {
         return batch
     }
 
-    static func markSent(_ db: any StoreConnection, _ item: QueueItem, body: String, lookupBody: String?, sessionID: Int64, now: Date) throws -> QueueItem {
+    /// The item as it goes out; its body and lookup body are kept when they changed (filled TxnIDs).
+    static func prepareSent(_ db: any StoreConnection, _ item: QueueItem, body: String, lookupBody: String?, sessionID: Int64, now: Date) throws -> QueueItem {
         var item = item
         if body != item.body {
             // What goes out is what is kept: a lookup or a retry sees the filled TxnIDs.
@@ -161,12 +165,17 @@ extension Store {
         item.sentAt = now
         item.attempts += 1
         item.updatedAt = now
-        try db.run("""
+        return item
+    }
+
+    /// Marks the items sent, in one statement.
+    static func markSent(_ db: any StoreConnection, _ items: [QueueItem], sessionID: Int64, now: Date) throws {
+        guard !items.isEmpty else { return }
+        try db.execute(literal: """
             UPDATE queue SET state = \(ItemState.sent), session_id = \(sessionID), sent_at = \(now),
               attempts = attempts + 1, updated_at = \(now)
-            WHERE id = \(item.id!)
+            WHERE id IN \(items.map { $0.id! })
             """)
-        return item
     }
 
     static func refuse(_ db: any StoreConnection, _ item: QueueItem, reason: String, sessionID: Int64, now: Date) throws -> QueueItem {

@@ -52,10 +52,13 @@ extension Store {
             SELECT * FROM queue WHERE session_id = \(sessionID) AND state IN \(ItemState.inFlight) ORDER BY id
             """))
         let outcomes = decide(inFlight)
+        var counted: [ItemState: Int] = [:]
         for item in inFlight {
             let outcome = outcomes[item.id!] ?? .inDoubt(message: "QuickBooks' response did not mention this request")
-            try Self.apply(db, outcome, to: item.id!, sessionID: sessionID, now: now)
+            if let state = try Self.apply(db, outcome, to: item.id!, now: now) { counted[state, default: 0] += 1 }
         }
+        // The session's counters, once per state rather than once per item.
+        for (state, n) in counted.sorted(by: { $0.key.rawValue < $1.key.rawValue }) { try count(db, state, sessionID: sessionID, by: n) }
         try db.run("UPDATE sessions SET awaiting_response = 0 WHERE id = \(sessionID)")
         // What can no longer be sent fails now, so that the percentage counts only work that can still happen.
         try Self.failItemsWithFailedPrerequisites(db, userID: userID, sessionID: sessionID, now: now)
@@ -74,7 +77,8 @@ extension Store {
         return min(99, finished * 100 / (finished + remaining))
     }
 
-    static func apply(_ db: any StoreConnection, _ outcome: ItemOutcome, to id: Int64, sessionID: Int64, now: Date) throws {
+    /// Records one item's outcome; returns the state the session counts it under (done, failed, in doubt), if any.
+    static func apply(_ db: any StoreConnection, _ outcome: ItemOutcome, to id: Int64, now: Date) throws -> ItemState? {
         switch outcome {
         case .done(let txnID, let listID, let code, let severity, let message, let response):
             try db.run("""
@@ -83,32 +87,33 @@ extension Store {
                   solo = 0, updated_at = \(now)
                 WHERE id = \(id)
                 """)
-            try count(db, .done, sessionID: sessionID)
+            return .done
         case .failed(let code, let severity, let message, let response):
             try db.run("""
                 UPDATE queue SET state = \(ItemState.failed), status_code = \(code), status_severity = \(severity),
                   status_message = \(message), response = \(response), solo = 0, updated_at = \(now)
                 WHERE id = \(id)
                 """)
-            try count(db, .failed, sessionID: sessionID)
+            return .failed
         case .rejected(let message):
             try db.run("""
                 UPDATE queue SET state = \(ItemState.failed), status_code = NULL, status_severity = 'Error', status_message = \(message),
                   response = NULL, solo = 1, updated_at = \(now)
                 WHERE id = \(id)
                 """)
-            try count(db, .failed, sessionID: sessionID)
+            return .failed
         case .inDoubt(let message):
             try db.run("""
                 UPDATE queue SET state = \(ItemState.inDoubt), status_message = \(message), updated_at = \(now) WHERE id = \(id)
                 """)
-            try count(db, .inDoubt, sessionID: sessionID)
+            return .inDoubt
         case .advance(let type, let body, let message):
             try db.run("""
                 UPDATE queue SET state = \(ItemState.queued), type = \(type), body = \(body), status_message = \(message),
                   updated_at = \(now)
                 WHERE id = \(id)
                 """)
+            return nil
         case .requeue(let message):
             // Withdrawn by an undo: QuickBooks does not have it, and it is not sent again.
             try db.run("""
@@ -118,6 +123,7 @@ extension Store {
                   updated_at = \(now)
                 WHERE id = \(id)
                 """)
+            return nil
         }
     }
 }

@@ -118,7 +118,8 @@ import XMLKit
         #expect(items.filter { $0.type == "CustomerAdd" }.allSatisfy { $0.listID != nil })
         // Expect: 100-continue answered at once on every call, over one kept-alive connection.
         #expect(client.continueDelays.count == 10)
-        #expect(client.continueDelays.allSatisfy { $0 != nil && $0! < 200 })
+        // (Well before the .NET client's own 350 ms wait for it, even on a loaded machine.)
+        #expect(client.continueDelays.allSatisfy { $0 != nil && $0! < 300 }, "\(client.continueDelays)")
         #expect(client.connectionsOpened == 1)
         // Nothing left: the next Update Selected finds no work.
         #expect(try await h.run().authenticate[1] == "none")
