@@ -91,7 +91,10 @@ final class PostgresEngine: StoreEngine {
     }
 
     /// Runs `body` in one transaction on a pooled connection, again from the start when PostgreSQL aborted it
-    /// for a conflict with a concurrent one (see the type's comment). On the engine's threads only: it blocks.
+    /// for a conflict with a concurrent one (see the type's comment), or on a fresh connection when the pooled
+    /// one turned out dead (PostgreSQL restarted, a proxy dropped it) before COMMIT was sent — then nothing of
+    /// it was committed. A connection lost during COMMIT is not retried: the commit may have happened, and the
+    /// caller's error says so. On the engine's threads only: it blocks.
     func transaction<T>(_ kind: Kind, _ body: (PostgresConnectionWrapper) throws -> T) throws -> T {
         var attempt = 0
         while true {
@@ -103,6 +106,7 @@ final class PostgresEngine: StoreEngine {
                 if alone { try? connection.simple("SELECT pg_advisory_unlock(\(Self.writersLock))") }
                 connections.checkIn(connection)
             }
+            var committing = false
             do {
                 // Sent without waiting: their answers come back with the first statement's.
                 if alone { connection.send("SELECT pg_advisory_lock(\(Self.writersLock))") }
@@ -110,12 +114,14 @@ final class PostgresEngine: StoreEngine {
                 if kind != .read && !alone { connection.send("SELECT pg_advisory_xact_lock_shared(\(Self.writersLock))") }
                 if kind == .unsyncedWrite { connection.send("SET LOCAL synchronous_commit = off") }
                 let result = try body(connection)
+                committing = true
                 try connection.simple("COMMIT")
                 release()
                 return result
             } catch {
                 try? connection.simple("ROLLBACK")
                 release()
+                if attempt < Self.maxAttempts, connection.broken, !committing { continue }
                 if attempt < Self.maxAttempts, PostgresConnectionWrapper.isConflict(error) {
                     // Both transactions retrying in step would collide again: a short random wait spreads them.
                     usleep(UInt32.random(in: 200...2_000) * UInt32(min(attempt, 8)))

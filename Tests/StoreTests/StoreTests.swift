@@ -305,3 +305,39 @@ import Testing
         }
     }
 }
+
+/// The PostgreSQL engine's connections, when the server drops them.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["QBLINK_TEST_POSTGRES"].map { !$0.isEmpty } ?? false, "needs PostgreSQL (QBLINK_TEST_POSTGRES)"))
+struct PostgresConnectionTests {
+    /// Ends every other connection to the database, as a PostgreSQL restart or a proxy's timeout would.
+    func terminateConnections(to url: String) throws {
+        let parts = try #require(URLComponents(string: url))
+        let environment = ProcessInfo.processInfo.environment
+        let password = try environment["QBLINK_DB_PASSWORD"]
+            ?? String(contentsOfFile: try #require(environment["QBLINK_DB_PASSWORD_FILE"]), encoding: .utf8).trimmingCharacters(in: .newlines)
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        psql.arguments = [
+            "-h", parts.host ?? "127.0.0.1", "-p", String(parts.port ?? 5432), "-U", parts.user ?? "", String(parts.path.dropFirst()), "-qAtc",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        ]
+        psql.environment = ["PGPASSWORD": password]
+        psql.standardOutput = FileHandle.nullDevice
+        try psql.run()
+        psql.waitUntilExit()
+        #expect(psql.terminationStatus == 0)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/psql"), "needs psql"))
+    func aDroppedConnectionIsReplacedWithoutFailingTheNextCall() async throws {
+        let t = try TempStore()
+        defer { t.remove() }
+        try await t.user()
+        _ = try await t.store.enqueue([QueueItem(type: "CustomerAddRq", body: "<CustomerAddRq/>")], userName: "amazon")
+        try terminateConnections(to: t.store.path)
+        // The pooled connections are dead; the next read and write open new ones and succeed.
+        #expect(try await t.store.users().count == 1)
+        _ = try await t.store.enqueue([QueueItem(type: "CustomerAddRq", body: "<CustomerAddRq/>")], userName: "amazon")
+        #expect(try await t.store.items().count == 2)
+    }
+}
