@@ -202,10 +202,15 @@ final class PostgresConnectionWrapper: StoreConnection, @unchecked Sendable {
     /// PostgreSQL's error in words: its message and code, or why the connection failed.
     static func readable(_ error: any Error, location: PostgresLocation) -> any Error {
         guard let psql = error as? PSQLError else { return error }
+        let setPassword = "set QBLINK_DB_PASSWORD, or QBLINK_DB_PASSWORD_FILE to a file holding it"
+        if psql.code == .authMechanismRequiresPassword {
+            return StoreError.database("PostgreSQL at \(location) asks for \(location.user)'s password: \(setPassword)")
+        }
         if let info = psql.serverInfo, let message = info[.message] {
             var text = message
             if let detail = info[.detail] { text += " (\(detail))" }
             if let state = info[.sqlState] { text += " [SQLSTATE \(state)]" }
+            if info[.sqlState] == "28P01" { text += "; check the password (\(setPassword))" }
             return StoreError.database(text)
         }
         var reason = "\(psql.code)"

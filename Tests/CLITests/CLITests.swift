@@ -12,6 +12,18 @@ struct CLITests: CLISuite {
         folder = try TemporaryDirectory()
     }
 
+    /// A PostgreSQL password never rides on the command line, and a missing or wrong one is said plainly.
+    @Test func aPostgreSQLPasswordComesFromTheEnvironmentNeverTheURL() async throws {
+        defer { folder.remove() }
+        let inURL = try CLIRunner.run(["user", "list", "--db", "postgres://qblink:hunter2@127.0.0.1:1/qblink"], database: db)
+        #expect(inURL.status != 0 && inURL.stderr.contains("QBLINK_DB_PASSWORD") && !inURL.stderr.contains("hunter2"), "\(inURL.stderr)")
+        guard let server = TestDatabase.postgresServer else { return }
+        let wrong = try CLIRunner.run(["user", "list", "--db", server], database: db, environment: ["QBLINK_DB_PASSWORD": "not the password", "QBLINK_DB_PASSWORD_FILE": ""])
+        #expect(wrong.status != 0 && wrong.stderr.contains("password authentication failed") && !wrong.stderr.contains("not the password"), "\(wrong.stderr)")
+        let none = try CLIRunner.run(["user", "list", "--db", server], database: db, environment: ["QBLINK_DB_PASSWORD": "", "QBLINK_DB_PASSWORD_FILE": ""])
+        #expect(none.status != 0 && none.stderr.contains("asks for qblink's password"), "\(none.stderr)")
+    }
+
     @Test func backsUpTheDatabaseWithoutEverOverwriting() async throws {
         defer { folder.remove() }
         if TestDatabase.isPostgres {
