@@ -64,11 +64,12 @@ import Testing
         let run = try await h.run()
         #expect(run.progress.last == 100, "\(run)")
         for id in ids { #expect(try await h.state(id) == .done) }
-        // Each slow client was cut a little after the 2 s of grace: a head never finished, a body at 4 bytes a
-        // second against the 1,024 required.
+        // Each slow client was cut a little after the 2 s of grace (a head never finished, a body at 4 bytes a
+        // second against the 1,024 required), long before it would have given up (12 s); the slack above the
+        // grace is for a machine loaded by the rest of the suite.
         let cutHeads = await heads, cutBodies = await bodies
-        #expect(cutHeads.allSatisfy { ($0 ?? 99) >= 1.5 && ($0 ?? 99) < 6 }, "\(cutHeads)")
-        #expect(cutBodies.allSatisfy { ($0 ?? 99) >= 1.5 && ($0 ?? 99) < 6 }, "\(cutBodies)")
+        #expect(cutHeads.allSatisfy { ($0 ?? 99) >= 1.5 && ($0 ?? 99) < 8 }, "\(cutHeads)")
+        #expect(cutBodies.allSatisfy { ($0 ?? 99) >= 1.5 && ($0 ?? 99) < 8 }, "\(cutBodies)")
         let metrics = try await Self.metrics(h)
         #expect(metrics.contains(#"qblink_refusals_total{reason="head_timeout"} "#))
         #expect(metrics.contains(#"qblink_refusals_total{reason="slow_body"} 8"#))
