@@ -9,7 +9,7 @@ extension Store {
     public static func createPostgresDatabase(
         serverURL: String, name: String, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> String {
-        guard var location = try PostgresLocation(url: serverURL, environment: environment) else {
+        guard let location = try PostgresLocation(url: serverURL, environment: environment), var parts = URLComponents(string: serverURL) else {
             throw StoreError.cannotOpen(path: serverURL, reason: "not a postgres:// URL")
         }
         guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
@@ -28,9 +28,8 @@ extension Store {
                 throw PostgresConnectionWrapper.readable(error, location: location)
             }
         }
-        location.database = name
-        var parts = URLComponents(string: serverURL)!
         parts.path = "/" + name
-        return parts.string!
+        guard let url = parts.string else { throw StoreError.cannotOpen(path: serverURL, reason: "cannot name the database \(name) in this URL") }
+        return url
     }
 }

@@ -8,9 +8,13 @@ public enum SQLDialect: String, Sendable {
 
     /// The bytes of a text column's UTF-8.
     func byteLength(_ column: String) -> SQL {
+        SQL(sql: byteLengthSQL(column))
+    }
+
+    func byteLengthSQL(_ column: String) -> String {
         switch self {
-        case .sqlite: SQL(sql: "length(CAST(\(column) AS BLOB))")
-        case .postgres: SQL(sql: "octet_length(\(column))")
+        case .sqlite: "length(CAST(\(column) AS BLOB))"
+        case .postgres: "octet_length(\(column))"
         }
     }
 }
