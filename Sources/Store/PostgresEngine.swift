@@ -170,9 +170,12 @@ final class PostgresConnections: Sendable {
         }
     }
 
+    /// On the engine's threads (or any thread but an event loop): a connection not to be pooled again is
+    /// closed before this returns, so that its buffers are freed before the transaction's caller goes on.
     func checkIn(_ connection: PostgresConnectionWrapper) {
         guard !connection.connection.isClosed, !connection.broken, !connection.retired else {
-            connection.closeAndRelease()
+            let closing: EventLoopFuture<Void> = connection.connection.close()
+            try? closing.wait()
             return
         }
         idle.withLock { $0.append(connection) }

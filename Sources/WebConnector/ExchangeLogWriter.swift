@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SOAP
 import Store
+import XMLKit
 
 /// The exchange log's way to the database, off the answer's path: a call's record is queued in memory and the
 /// queue is written in batches, one transaction each (`Store.logExchanges`, which does not wait for the disk),
@@ -119,6 +120,12 @@ actor ExchangeLogWriter {
             waitingForRoom.removeAll()
             for waiter in room { waiter.resume() }
             let started = DispatchTime.now().uptimeNanoseconds
+            let large = batch.reduce(0) { $0 + $1.exchange.requestBody.utf8.count + $1.exchange.responseBody.utf8.count } > 1 << 20
+            defer {
+                // Large bodies written (after the answers that trimmed the heap): give their memory back too,
+                // off Swift's cooperative threads.
+                if large { DispatchQueue.global().async { XMLReader.releaseFreeMemory() } }
+            }
             do {
                 try await store.logExchanges(batch.map(\.exchange))
             } catch {
